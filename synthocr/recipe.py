@@ -1,0 +1,323 @@
+"""The recipe: YAML validated into a typed schema (unknown keys rejected, errors name the key path).
+
+Library code never reads YAML; `load_recipe` is the one place that does, and the CLI calls it.
+Paths in a recipe are relative to the recipe file and are resolved here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator
+
+from synthocr.errors import UserError
+
+DEFAULT_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WordsSource(_Strict):
+    """Words drawn uniformly from a list: `english` (bundled), `trdg:LANG` (trdg's dictionaries) or a file."""
+
+    kind: Literal["words"] = "words"
+    path: str = Field(description="'english', 'trdg:en' (any trdg dictionary) or a file, one word per line")
+    weight: float = Field(1.0, ge=0)
+    min_length: int = Field(1, ge=1, description="shorter words are never drawn from this list")
+
+
+class RandomSource(_Strict):
+    """Random strings over a character set, length uniform in [min_length, max_length]."""
+
+    kind: Literal["random"]
+    charset: str | None = Field(None, description="characters to draw from; default: text.charset")
+    min_length: int = Field(1, ge=1)
+    max_length: int = Field(10, ge=1)
+    weight: float = Field(1.0, ge=0)
+
+    @model_validator(mode="after")
+    def _lengths(self) -> RandomSource:
+        if self.min_length > self.max_length:
+            raise ValueError(f"min_length {self.min_length} > max_length {self.max_length}")
+        return self
+
+
+def _source_kind(value: Any) -> str:
+    kind = value.get("kind", "words") if isinstance(value, dict) else getattr(value, "kind", "words")
+    return kind if kind in ("words", "random") else "words"
+
+
+TextSource = Annotated[
+    Annotated[WordsSource, Tag("words")] | Annotated[RandomSource, Tag("random")],
+    Discriminator(_source_kind),
+]
+
+
+class CaseMix(_Strict):
+    """Weights of the case transforms applied to a drawn text."""
+
+    none: float = Field(1.0, ge=0)
+    lower: float = Field(0.0, ge=0)
+    upper: float = Field(0.0, ge=0)
+    title: float = Field(0.0, ge=0)
+
+
+class TextConfig(_Strict):
+    sources: list[TextSource] = Field(min_length=1)
+    case: CaseMix = CaseMix()
+    charset: str = Field(DEFAULT_CHARSET, min_length=1, description="the model's vocabulary")
+    max_length: int = Field(24, ge=1)
+
+    @field_validator("charset")
+    @classmethod
+    def _unique(cls, value: str) -> str:
+        seen = []
+        for char in value:
+            if char not in seen:
+                seen.append(char)
+        return "".join(seen)
+
+
+class FontsConfig(_Strict):
+    dirs: list[str] = Field(default_factory=lambda: ["../fonts"], description="font directories")
+    trdg_latin: bool = Field(False, description="also use the Latin fonts bundled with trdg")
+    weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="sampling weight per font id or per category ('category:script'); default 1",
+    )
+    exclude: list[str] = Field(default_factory=list, description="font ids never used")
+    size: tuple[int, int] = Field((32, 44), description="font size range in pixels at render scale")
+
+    @field_validator("weights")
+    @classmethod
+    def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, weight in value.items():
+            if weight < 0:
+                raise ValueError(f"weight of {key!r} is negative: {weight}")
+        return value
+
+
+class ColorChoice(_Strict):
+    """A colour '#rrggbb' or a range '#rrggbb-#rrggbb' (each channel uniform), with a weight."""
+
+    color: str
+    weight: float = Field(1.0, ge=0)
+
+    @field_validator("color")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        parts = value.split("-")
+        if len(parts) > 2 or not all(_is_hex(p) for p in parts):
+            raise ValueError(f"expected '#rrggbb' or '#rrggbb-#rrggbb', got {value!r}")
+        return value
+
+
+def _is_hex(text: str) -> bool:
+    return len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
+
+
+class ColorsConfig(_Strict):
+    text: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#000000-#3c3c3c")], min_length=1)
+    stroke: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#000000-#ffffff")], min_length=1)
+    stroke_width: dict[int, float] = Field(default_factory=lambda: {0: 1.0}, description="{width: weight}")
+    min_contrast: float = Field(
+        40.0, ge=0, le=255, description="least |luma(text) - mean luma(background)|; redrawn below"
+    )
+
+
+class GeometryConfig(_Strict):
+    height: int = Field(32, ge=8, le=256, description="output image height; width keeps the aspect ratio")
+    skew: float = Field(0.0, ge=0, le=45, description="rotation in degrees, uniform in [-skew, skew]")
+    distortion: dict[Literal["none", "sine", "cosine", "random"], float] = Field(
+        default_factory=lambda: {"none": 1.0}
+    )
+    distortion_orientation: dict[Literal["vertical", "horizontal", "both"], float] = Field(
+        default_factory=lambda: {"vertical": 1.0}
+    )
+    character_spacing: tuple[int, int] = Field((0, 0), description="extra pixels between characters")
+    margins: tuple[int, int] = Field((2, 6), description="margin range in pixels on each side, at render scale")
+
+
+class BackgroundsConfig(_Strict):
+    kinds: dict[Literal["gaussian", "plain", "quasicrystal", "image"], float] = Field(
+        default_factory=lambda: {"plain": 1.0}
+    )
+    dirs: list[str] = Field(default_factory=lambda: ["../backgrounds"], description="background image dirs")
+    plain: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#dcdcdc-#ffffff")], min_length=1)
+    weights: dict[str, float] = Field(default_factory=dict, description="weight per background image file name")
+
+
+class MjsynthMix(_Strict):
+    path: str = Field(description="the 90kDICT32px folder or any folder above it")
+    fraction: float = Field(0.5, ge=0, lt=1, description="share of each split taken from MJSynth")
+    splits: dict[str, Literal["train", "val", "test"]] = Field(
+        default_factory=lambda: {"train": "train", "val": "val", "test": "test"},
+        description="our split -> the MJSynth split that feeds it",
+    )
+
+
+class RealMix(_Strict):
+    path: str = Field(description="a labels.tsv file")
+    name: str | None = Field(None, description="source name (real:NAME); default: the folder's name")
+    fraction: float = Field(0.1, ge=0, lt=1)
+    splits: list[Literal["train", "val", "test"]] = Field(default_factory=lambda: ["test"])
+
+
+class MixConfig(_Strict):
+    mjsynth: MjsynthMix | None = None
+    real: list[RealMix] = Field(default_factory=list)
+
+
+class SplitsConfig(_Strict):
+    train: int = Field(10000, ge=0)
+    val: int = Field(1000, ge=0)
+    test: int = Field(1000, ge=0)
+
+
+class OutputConfig(_Strict):
+    shard_size: int = Field(1000, ge=1, description="samples per shard")
+    png_compression: int = Field(3, ge=0, le=9)
+
+
+def _train_config_type() -> type[BaseModel]:
+    from synthocr.training.config import TrainConfig
+
+    return TrainConfig
+
+
+class Recipe(_Strict):
+    """A whole recipe. `source` is where it was read from (for error messages)."""
+
+    name: str = Field("dataset", pattern=r"^[A-Za-z0-9_.]+$", description="dataset name used in shard names")
+    seed: int = 0
+    text: TextConfig
+    fonts: FontsConfig = FontsConfig()
+    colors: ColorsConfig = ColorsConfig()
+    geometry: GeometryConfig = GeometryConfig()
+    backgrounds: BackgroundsConfig = BackgroundsConfig()
+    augment: dict[str, Any] | None = Field(None, description="albumentations' serialised Compose (A.to_dict)")
+    splits: SplitsConfig = SplitsConfig()
+    output: OutputConfig = OutputConfig()
+    mix: MixConfig = MixConfig()
+    train: dict[str, Any] = Field(default_factory=dict, description="the training section (TrainConfig)")
+    source: str = Field("<memory>", exclude=True)
+
+    @property
+    def train_config(self) -> Any:
+        """The `train` section validated as a TrainConfig."""
+        try:
+            return _train_config_type().model_validate(self.train)
+        except ValidationError as err:
+            raise UserError(_format_validation_error(self.source, err, prefix="train")) from None
+
+    def resolved(self) -> dict[str, Any]:
+        """The recipe as plain JSON-able data, every default filled in."""
+        return self.model_dump(mode="json")
+
+    def digest(self) -> str:
+        """A short hash of everything that changes the generated bytes."""
+        data = self.resolved()
+        data.pop("train", None)
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _format_validation_error(source: str, err: ValidationError, prefix: str = "") -> str:
+    first = err.errors()[0]
+    # Tagged unions and literal dicts add the tag or the function name to the location: drop them.
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and ("[" in p or p in ("words", "random"))))
+    where = _format_loc(((prefix,) if prefix else ()) + loc)
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    else:
+        message = first["msg"]
+        if "input" in first and not isinstance(first["input"], dict):
+            message += f" (got {first['input']!r})"
+    more = f" (and {len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
+    return f"{source}: {where}: {message}{more}"
+
+
+def _resolve_path(base: Path, value: str) -> str:
+    if value == "english" or value.startswith("trdg:"):
+        return value
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def recipe_from_dict(data: Any, source: str = "<memory>", base_dir: Path | None = None) -> Recipe:
+    """Validates recipe data; paths are resolved against `base_dir` (default: the current folder)."""
+    if not isinstance(data, dict):
+        raise UserError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
+    base = base_dir or Path.cwd()
+    try:
+        recipe = Recipe.model_validate({**data, "source": source})
+    except ValidationError as err:
+        raise UserError(_format_validation_error(source, err)) from None
+    text = recipe.text.model_copy(
+        update={
+            "sources": [
+                s.model_copy(update={"path": _resolve_path(base, s.path)}) if isinstance(s, WordsSource) else s
+                for s in recipe.text.sources
+            ]
+        }
+    )
+    fonts = recipe.fonts.model_copy(update={"dirs": [_resolve_path(base, d) for d in recipe.fonts.dirs]})
+    backgrounds = recipe.backgrounds.model_copy(
+        update={"dirs": [_resolve_path(base, d) for d in recipe.backgrounds.dirs]}
+    )
+    mix = recipe.mix
+    if mix.mjsynth is not None:
+        mix = mix.model_copy(
+            update={"mjsynth": mix.mjsynth.model_copy(update={"path": _resolve_path(base, mix.mjsynth.path)})}
+        )
+    mix = mix.model_copy(
+        update={"real": [r.model_copy(update={"path": _resolve_path(base, r.path)}) for r in mix.real]}
+    )
+    recipe = recipe.model_copy(update={"text": text, "fonts": fonts, "backgrounds": backgrounds, "mix": mix})
+    _check_augment(recipe)
+    return recipe
+
+
+def _check_augment(recipe: Recipe) -> None:
+    if recipe.augment is None:
+        return
+    import albumentations as A
+
+    try:
+        A.from_dict(recipe.augment)
+    except Exception as err:  # albumentations raises many types for a bad serialised pipeline
+        raise UserError(f"{recipe.source}: augment: not a valid albumentations pipeline ({err})") from None
+
+
+def load_recipe(path: str | Path) -> Recipe:
+    """Reads and validates a recipe file.
+
+    >>> load_recipe("no/such/recipe.yaml")
+    Traceback (most recent call last):
+    ...
+    synthocr.errors.UserError: no/such/recipe.yaml: recipe file not found
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: recipe file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise UserError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
+    return recipe_from_dict(data, source=str(path), base_dir=path.parent.resolve())
