@@ -92,7 +92,7 @@ class FontsConfig(_Strict):
         description="sampling weight per font id or per category ('category:script'); default 1",
     )
     exclude: list[str] = Field(default_factory=list, description="font ids never used")
-    size: tuple[int, int] = Field((32, 44), description="font size range in pixels at render scale")
+    size: tuple[int, int] = Field((28, 40), description="font size range for rendering, before scaling to the output height")
 
     @field_validator("weights")
     @classmethod
@@ -141,7 +141,7 @@ class GeometryConfig(_Strict):
         default_factory=lambda: {"vertical": 1.0}
     )
     character_spacing: tuple[int, int] = Field((0, 0), description="extra pixels between characters")
-    margins: tuple[int, int] = Field((2, 6), description="margin range in pixels on each side, at render scale")
+    margins: tuple[int, int] = Field((0, 3), description="margin range in pixels on each side, at output scale")
 
 
 class BackgroundsConfig(_Strict):

@@ -1,1 +1,172 @@
-"""Commands of this area (filled in by its issue)."""
+"""`synthocr generate`, `preview` and `fonts`: the data side of the command line."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from synthocr.cli import app, user_errors
+from synthocr.errors import UserError
+
+console = Console(stderr=True)
+
+
+class _Rate(TextColumn):
+    """images/s over the whole run so far (rich's speed column wants bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.started = time.perf_counter()
+        self.base = 0
+
+    def render(self, task):  # type: ignore[no-untyped-def]
+        from rich.text import Text
+
+        elapsed = max(1e-6, time.perf_counter() - self.started)
+        return Text(f"{(task.completed - self.base) / elapsed:,.0f} img/s", style="cyan")
+
+
+@app.command()
+@user_errors
+def generate(
+    recipe: Annotated[Path, typer.Argument(help="The recipe YAML file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset directory to write.")],
+    count: Annotated[Optional[int], typer.Option(min=1, help="Total samples, shared over the splits in the recipe's proportions.")] = None,
+    workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Overrides the recipe's seed.")] = None,
+    overwrite: Annotated[bool, typer.Option(help="Replace an existing dataset in --out.")] = False,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted run in --out (same recipe, seed and count).")] = False,
+    mjsynth: Annotated[Optional[Path], typer.Option(help="MJSynth root (the 90kDICT32px folder or above) to mix in.")] = None,
+    mjsynth_fraction: Annotated[Optional[float], typer.Option(min=0.0, max=0.99, help="Share of each split taken from MJSynth.")] = None,
+    weights_from: Annotated[Optional[Path], typer.Option(help="A report.csv from `synthocr report`: weight the worst-read groups up.")] = None,
+) -> None:
+    """Render, augment and write a dataset of TFRecord shards with its manifests."""
+    from synthocr.generate import GenerateOptions, default_workers, generate as run_generate
+    from synthocr.recipe import load_recipe
+
+    if overwrite and resume:
+        raise UserError("--overwrite and --resume exclude each other")
+    loaded = load_recipe(recipe)
+    if seed is not None:
+        loaded = loaded.model_copy(update={"seed": seed})
+    loaded = _apply_mix_options(loaded, mjsynth, mjsynth_fraction)
+    font_weights, origin = None, None
+    if weights_from is not None:
+        font_weights, origin = _weights_from_report(loaded, weights_from)
+    options = GenerateOptions(
+        out_dir=out, count=count, workers=workers or default_workers(), overwrite=overwrite, resume=resume,
+        font_weights=font_weights, weights_origin=origin,
+    )
+    rate = _Rate()
+    with Progress(
+        TextColumn("[bold]generate[/]"), BarColumn(), MofNCompleteColumn(), rate, TextColumn("eta"), TimeRemainingColumn(),
+        console=console, transient=False,
+    ) as progress:
+        bar = progress.add_task("generate", total=None)
+
+        def on_start(total: int, done: int) -> None:
+            progress.update(bar, total=total, completed=done)
+            rate.base = done
+            rate.started = time.perf_counter()
+
+        try:
+            summary = run_generate(loaded, options, on_start=on_start, on_progress=lambda n: progress.advance(bar, n))
+        except KeyboardInterrupt:
+            progress.stop()
+            console.print(f"[yellow]interrupted[/]: complete shards are kept; finish with `synthocr generate {recipe} --out {out} --resume`")
+            raise typer.Exit(130) from None
+    info = summary.info
+    splits = ", ".join(f"{s} {d['count']:,}" for s, d in info["splits"].items())
+    console.print(f"wrote {out}: {splits} ({summary.written_shards} shards written, {summary.reused_shards} kept)")
+    if info.get("skipped"):
+        console.print("skipped draws: " + ", ".join(f"{k} {v:,}" for k, v in info["skipped"].items()))
+
+
+def _apply_mix_options(recipe, mjsynth: Path | None, fraction: float | None):  # type: ignore[no-untyped-def]
+    if mjsynth is None and fraction is None:
+        return recipe
+    from synthocr.recipe import MjsynthMix
+
+    current = recipe.mix.mjsynth
+    if mjsynth is None and current is None:
+        raise UserError("--mjsynth-fraction needs --mjsynth PATH or a mix.mjsynth section in the recipe")
+    update = {}
+    if mjsynth is not None:
+        update["path"] = str(mjsynth.resolve())
+    if fraction is not None:
+        update["fraction"] = fraction
+    mix = current.model_copy(update=update) if current is not None else MjsynthMix(**update)
+    return recipe.model_copy(update={"mix": recipe.mix.model_copy(update={"mjsynth": mix})})
+
+
+def _weights_from_report(recipe, report_csv: Path) -> tuple[dict[str, float], str]:  # type: ignore[no-untyped-def]
+    from synthocr.fonts import discover_fonts
+    from synthocr.report.weights import weights_from_report
+
+    column, factors = weights_from_report(report_csv)
+    if column != "font":
+        raise UserError(f"{report_csv}: grouped by {column!r}; --weights-from can weight fonts (a report --by font)")
+    fonts = discover_fonts(recipe.fonts, recipe.source)
+    base = recipe.fonts.weights
+    weights = {}
+    for font in fonts:
+        w = base.get(font.id, base.get(f"category:{font.category}", 1.0))
+        weights[font.id] = round(w * factors.get(font.id, 1.0), 6)
+    return weights, str(report_csv)
+
+
+@app.command()
+@user_errors
+def preview(
+    recipe: Annotated[Path, typer.Argument(help="The recipe YAML file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="PNG file to write.")] = Path("sheet.png"),
+    per_font: Annotated[int, typer.Option(min=1, max=20, help="Samples per font row.")] = 6,
+    font: Annotated[Optional[list[str]], typer.Option(help="Only these font ids (repeatable).")] = None,
+) -> None:
+    """A contact sheet: one row of samples per font, the font's name beside its row."""
+    from synthocr.preview import write_contact_sheet
+    from synthocr.recipe import load_recipe
+
+    with console.status("rendering contact sheet"):
+        rows = write_contact_sheet(load_recipe(recipe), out, per_font, fonts=font)
+    console.print(f"wrote {out} ({rows} fonts)")
+
+
+@app.command()
+@user_errors
+def fonts(
+    directory: Annotated[Optional[Path], typer.Argument(help="Font directory (default: the recipe's fonts, or the bundled ones).")] = None,
+    recipe: Annotated[Optional[Path], typer.Option(help="Recipe whose charset coverage is shown.")] = None,
+) -> None:
+    """List fonts with family, style, category, licence and the share of the charset each renders."""
+    from synthocr.fonts import discover_fonts, scan_directory
+    from synthocr.paths import bundled
+    from synthocr.recipe import DEFAULT_CHARSET, load_recipe
+
+    loaded = load_recipe(recipe) if recipe is not None else None
+    charset = loaded.text.charset if loaded is not None else DEFAULT_CHARSET
+    if directory is not None:
+        if not directory.is_dir():
+            raise UserError(f"{directory}: font directory not found")
+        found = scan_directory(directory, str(directory))
+    elif loaded is not None:
+        found = discover_fonts(loaded.fonts, loaded.source)
+    else:
+        found = scan_directory(bundled("fonts"), "bundled")
+    table = Table(title=f"{len(found)} fonts · charset of {len(charset)} characters")
+    for column in ("font", "family", "style", "category", "licence", "charset"):
+        table.add_column(column, justify="right" if column == "charset" else "left")
+    for font in sorted(found, key=lambda f: f.id):
+        covered = sum(1 for c in charset if ord(c) in font.glyphs)
+        share = covered / len(charset)
+        style = "" if share == 1 else "yellow" if share >= 0.9 else "red"
+        missing = font.missing(charset)
+        note = f" (lacks {missing[:12]}{'…' if len(missing) > 12 else ''})" if missing else ""
+        table.add_row(font.id, font.family, font.style, font.category, font.licence, f"[{style}]{share:.0%}{note}[/]" if style else f"{share:.0%}")
+    Console().print(table)

@@ -1,0 +1,438 @@
+"""`synthocr generate`: plans shards, writes them in parallel, atomically, resumably; then the manifests.
+
+The same `write_shard(task)` runs in the local process pool and (later) in Beam. A shard is
+written under a temporary name and renamed when complete, with its manifest part beside it, so
+an interrupted run leaves only complete shards and `--resume` finishes it with identical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import os
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from synthocr import __version__
+from synthocr.dataset import DATASET_INFO, SPLITS, manifest_path, shard_name
+from synthocr.errors import UserError
+from synthocr.recipe import Recipe
+from synthocr.records import (
+    BYTES_KEYS,
+    INT64_KEYS,
+    Record,
+    encode_example,
+)
+from synthocr.sample import FactoryOptions, SampleFactory
+from synthocr.tfrecord import TFRecordWriter
+
+PARTS_DIR = ".parts"
+RUN_FILE = ".synthocr-run.json"
+TMP_SUFFIX = ".tmp"
+PROGRESS_EVERY = 16
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """One shard: samples [start, stop) of a split."""
+
+    split: str
+    index: int
+    count: int
+    start: int
+    stop: int
+
+    def file_name(self, name: str) -> str:
+        return shard_name(name, self.split, self.index, self.count)
+
+    @property
+    def part_name(self) -> str:
+        return f"{self.split}-{self.index:05d}.json"
+
+
+@dataclass
+class ShardResult:
+    task: ShardTask
+    samples: int
+    fonts: dict[str, int]
+    sources: dict[str, int]
+    skips: dict[str, int]
+    rows: list[dict[str, Any]] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class GenerateOptions:
+    out_dir: Path
+    count: int | None = None  # total samples over all splits, in the recipe's proportions
+    workers: int = 1
+    overwrite: bool = False
+    resume: bool = False
+    font_weights: dict[str, float] | None = None  # from a report (--weights-from)
+    weights_origin: str | None = None
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def split_counts(recipe: Recipe, total: int | None) -> dict[str, int]:
+    """Samples per split: the recipe's, or `total` shared in the recipe's proportions.
+
+    Largest-remainder rounding, so the counts add up to `total` exactly.
+    """
+    counts = {s: getattr(recipe.splits, s) for s in SPLITS}
+    if total is None:
+        return counts
+    whole = sum(counts.values())
+    if whole == 0:
+        raise UserError(f"{recipe.source}: splits: every split is empty, --count has nothing to scale")
+    exact = {s: total * c / whole for s, c in counts.items()}
+    result = {s: int(v) for s, v in exact.items()}
+    for s in sorted(exact, key=lambda s: (result[s] - exact[s], SPLITS.index(s)))[: total - sum(result.values())]:
+        result[s] += 1
+    return result
+
+
+def plan_shards(counts: dict[str, int], shard_size: int) -> list[ShardTask]:
+    tasks = []
+    for split in SPLITS:
+        n = counts.get(split, 0)
+        shards = math.ceil(n / shard_size)
+        for i in range(shards):
+            tasks.append(ShardTask(split, i, shards, i * shard_size, min(n, (i + 1) * shard_size)))
+    return tasks
+
+
+def manifest_row(record: Record, task: ShardTask, position: int, shard_file: str) -> dict[str, Any]:
+    """One manifest row: the record's fields and every sampled value from its meta."""
+    row: dict[str, Any] = {
+        "id": record.id,
+        "split": task.split,
+        "index": task.start + position,
+        "shard": shard_file,
+        "record_index": position,
+        "text": record.text,
+        "font": record.font,
+        "source": record.source,
+        "seed": record.seed,
+        "width": record.width,
+        "height": record.height,
+    }
+    for key, value in record.meta.items():
+        column = key if key not in row else f"meta_{key}"
+        if isinstance(value, list):
+            value = "+".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            value = json.dumps(value, sort_keys=True)
+        row[column] = value
+    return row
+
+
+class ShardWriter:
+    """Writes shards for one recipe; built once per process."""
+
+    def __init__(self, recipe: Recipe, out_dir: Path, factory_options: FactoryOptions | None = None):
+        self.recipe = recipe
+        self.out_dir = out_dir
+        self.factory = SampleFactory(recipe, factory_options)
+
+    def records(self, task: ShardTask, skips: Counter[str], progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+        pending = 0
+        for index in range(task.start, task.stop):
+            yield self.factory.make(task.split, index, skips)
+            pending += 1
+            if progress is not None and pending >= PROGRESS_EVERY:
+                progress(pending)
+                pending = 0
+        if progress is not None and pending:
+            progress(pending)
+
+    def write_shard(self, task: ShardTask, progress: Callable[[int], None] | None = None) -> ShardResult:
+        final = self.out_dir / task.file_name(self.recipe.name)
+        temporary = final.with_name(final.name + TMP_SUFFIX)
+        skips: Counter[str] = Counter()
+        fonts: Counter[str] = Counter()
+        sources: Counter[str] = Counter()
+        rows = []
+        with open(temporary, "wb") as stream:
+            writer = TFRecordWriter(stream)
+            for position, record in enumerate(self.records(task, skips, progress)):
+                writer.write(encode_example(record))
+                fonts[record.font] += 1
+                sources[record.source] += 1
+                rows.append(manifest_row(record, task, position, final.name))
+            stream.flush()
+            os.fsync(stream.fileno())
+        result = ShardResult(task, len(rows), dict(sorted(fonts.items())), dict(sorted(sources.items())),
+                             dict(sorted(skips.items())), rows)
+        part = self.out_dir / PARTS_DIR / task.part_name
+        part_tmp = part.with_name(part.name + TMP_SUFFIX)
+        part_tmp.write_text(json.dumps(asdict(result), sort_keys=True), encoding="utf-8")
+        os.replace(part_tmp, part)
+        os.replace(temporary, final)
+        return result
+
+
+# Worker-process state (fork: inherited from the parent; spawn: rebuilt by the initializer).
+_WRITER: ShardWriter | None = None
+_PROGRESS: Any = None
+
+
+def _init_worker(recipe: Recipe | None, out_dir: Path, options: FactoryOptions | None, queue: Any) -> None:
+    global _WRITER, _PROGRESS
+    if _WRITER is None and recipe is not None:
+        _WRITER = ShardWriter(recipe, out_dir, options)
+    _PROGRESS = queue
+
+
+def _worker_task(task: ShardTask) -> ShardResult:
+    assert _WRITER is not None
+    result = _WRITER.write_shard(task, _PROGRESS.put if _PROGRESS is not None else None)
+    result.rows = []  # the parent reads rows from the part file: no need to pickle them twice
+    return result
+
+
+def _load_part(out_dir: Path, task: ShardTask) -> ShardResult | None:
+    part = out_dir / PARTS_DIR / task.part_name
+    if not part.is_file():
+        return None
+    data = json.loads(part.read_text(encoding="utf-8"))
+    data["task"] = ShardTask(**data["task"])
+    return ShardResult(**data)
+
+
+def _already_complete(out_dir: Path, options: GenerateOptions, run_info: dict[str, Any]) -> dict[str, Any] | None:
+    """The info of a finished dataset that `--resume` is asked to finish again, else None."""
+    info_path = out_dir / DATASET_INFO
+    if not (options.resume and info_path.is_file() and not (out_dir / RUN_FILE).is_file()):
+        return None
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    counts = {split: data["count"] for split, data in info.get("splits", {}).items()}
+    wanted = {split: n for split, n in run_info["counts"].items() if n}
+    if info.get("recipe_hash") != run_info["recipe_hash"] or info.get("seed") != run_info["seed"] or counts != wanted:
+        raise UserError(f"--out {out_dir}: holds a finished dataset of another recipe, seed or count; use --overwrite")
+    return info
+
+
+def _prepare_out_dir(out_dir: Path, options: GenerateOptions, run_info: dict[str, Any]) -> None:
+    run_file = out_dir / RUN_FILE
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"--out {out_dir}: exists and is not a directory")
+    non_empty = out_dir.is_dir() and any(out_dir.iterdir())
+    if non_empty and options.resume:
+        if not run_file.is_file():
+            raise UserError(f"--out {out_dir}: nothing to resume (no {RUN_FILE}); use --overwrite to start anew")
+        previous = json.loads(run_file.read_text(encoding="utf-8"))
+        if previous != run_info:
+            changed = sorted(k for k in run_info if previous.get(k) != run_info[k])
+            raise UserError(
+                f"--out {out_dir}: was started with a different {', '.join(changed)}; "
+                "--resume needs the same recipe, seed, count and weights (or use --overwrite)"
+            )
+        for stale in list(out_dir.glob(f"*{TMP_SUFFIX}")) + list((out_dir / PARTS_DIR).glob(f"*{TMP_SUFFIX}")):
+            stale.unlink()
+        return
+    if non_empty and not options.overwrite:
+        raise UserError(
+            f"--out {out_dir}: is not empty; pass --overwrite to replace it or --resume to finish an interrupted run"
+        )
+    if non_empty:
+        if not (run_file.is_file() or (out_dir / DATASET_INFO).is_file()):
+            raise UserError(f"--out {out_dir}: does not look like a synthocr dataset; refusing to delete it")
+        shutil.rmtree(out_dir)
+    (out_dir / PARTS_DIR).mkdir(parents=True, exist_ok=True)
+    tmp = run_file.with_name(run_file.name + TMP_SUFFIX)
+    tmp.write_text(json.dumps(run_info, sort_keys=True, indent=1), encoding="utf-8")
+    os.replace(tmp, run_file)
+
+
+@dataclass
+class GenerateSummary:
+    out_dir: Path
+    counts: dict[str, int]
+    written_shards: int
+    reused_shards: int
+    info: dict[str, Any]
+
+
+def generate(
+    recipe: Recipe,
+    options: GenerateOptions,
+    on_start: Callable[[int, int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> GenerateSummary:
+    """Generates a dataset directory for a recipe.
+
+    `on_start(total_samples, samples_already_done)` and `on_progress(n_new_samples)` feed the
+    CLI's progress bar.
+    """
+    out_dir = options.out_dir
+    counts = split_counts(recipe, options.count)
+    if sum(counts.values()) == 0:
+        raise UserError(f"{recipe.source}: splits: nothing to generate (every split is 0)")
+    tasks = plan_shards(counts, recipe.output.shard_size)
+    factory_options = FactoryOptions(font_weights=options.font_weights)
+    run_info = {
+        "recipe_hash": recipe.digest(),
+        "seed": recipe.seed,
+        "counts": counts,
+        "font_weights": options.font_weights,
+    }
+    # Build the factory first: a bad recipe must fail before anything is deleted or created.
+    writer = ShardWriter(recipe, out_dir, factory_options)
+    finished = _already_complete(out_dir, options, run_info)
+    if finished is not None:
+        return GenerateSummary(out_dir, counts, 0, len(tasks), finished)
+    _prepare_out_dir(out_dir, options, run_info)
+
+    done: dict[ShardTask, ShardResult] = {}
+    for task in tasks:
+        if (out_dir / task.file_name(recipe.name)).is_file():
+            part = _load_part(out_dir, task)
+            if part is not None:
+                done[task] = part
+    todo = [t for t in tasks if t not in done]
+    if on_start is not None:
+        on_start(sum(counts.values()), sum(r.samples for r in done.values()))
+
+    workers = max(1, min(options.workers, len(todo)))
+    if workers == 1:
+        for task in todo:
+            result = writer.write_shard(task, on_progress)
+            done[task] = result
+    else:
+        _run_pool(writer, todo, workers, out_dir, factory_options, on_progress, done)
+
+    info = _finalise(writer, recipe, out_dir, counts, tasks, options)
+    return GenerateSummary(out_dir, counts, len(todo), len(tasks) - len(todo), info)
+
+
+def _run_pool(
+    writer: ShardWriter,
+    todo: list[ShardTask],
+    workers: int,
+    out_dir: Path,
+    factory_options: FactoryOptions,
+    on_progress: Callable[[int], None] | None,
+    done: dict[ShardTask, ShardResult],
+) -> None:
+    global _WRITER
+    use_fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if use_fork else "spawn")
+    queue = context.SimpleQueue()
+    if use_fork:
+        _WRITER = writer  # inherited by the forked workers: fonts and backgrounds loaded once
+        initargs: tuple[Any, ...] = (None, out_dir, factory_options, queue)
+    else:
+        initargs = (writer.recipe, out_dir, factory_options, queue)
+    pool = context.Pool(workers, initializer=_init_worker, initargs=initargs)
+    try:
+        pending = [pool.apply_async(_worker_task, (task,)) for task in todo]
+        while pending:
+            while not queue.empty():
+                n = queue.get()
+                if on_progress is not None:
+                    on_progress(n)
+            still = []
+            for async_result in pending:
+                if async_result.ready():
+                    result = async_result.get()  # re-raises a worker's exception here
+                    done[result.task] = result
+                else:
+                    still.append(async_result)
+            pending = still
+            if pending:
+                pending[0].wait(0.05)
+        while not queue.empty():
+            n = queue.get()
+            if on_progress is not None:
+                on_progress(n)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        _WRITER = None
+
+
+def _finalise(
+    writer: ShardWriter, recipe: Recipe, out_dir: Path, counts: dict[str, int], tasks: list[ShardTask], options: GenerateOptions
+) -> dict[str, Any]:
+    import pandas as pd
+
+    results = [_load_part(out_dir, t) for t in tasks]
+    missing = [t for t, r in zip(tasks, results) if r is None]
+    if missing:
+        raise RuntimeError(f"{len(missing)} shard parts missing after generation (first: {missing[0]})")
+    splits: dict[str, Any] = {}
+    sources: dict[str, dict[str, int]] = {}
+    fonts: dict[str, dict[str, int]] = {}
+    skipped: Counter[str] = Counter()
+    skipped_by_split: dict[str, dict[str, int]] = {}
+    for split in SPLITS:
+        split_results = [r for r in results if r is not None and r.task.split == split]
+        if not split_results:
+            continue
+        splits[split] = {
+            "count": sum(r.samples for r in split_results),
+            "shards": [{"file": r.task.file_name(recipe.name), "count": r.samples} for r in split_results],
+        }
+        split_sources: Counter[str] = Counter()
+        split_fonts: Counter[str] = Counter()
+        split_skips: Counter[str] = Counter()
+        rows: list[dict[str, Any]] = []
+        for r in split_results:
+            split_sources.update(r.sources)
+            split_fonts.update(r.fonts)
+            split_skips.update(r.skips)
+            rows.extend(r.rows)
+        sources[split] = dict(sorted(split_sources.items()))
+        fonts[split] = dict(sorted(split_fonts.items()))
+        skipped_by_split[split] = dict(sorted(split_skips.items()))
+        skipped.update(split_skips)
+        frame = pd.DataFrame(rows)
+        _atomic_write(manifest_path(out_dir, split), lambda p: frame.to_parquet(p, index=False))
+
+    font_list = writer.factory.fonts.fonts
+    weights = dict(zip((f.id for f in font_list), (round(float(w), 6) for w in writer.factory.fonts.weights)))
+    info = {
+        "synthocr_version": __version__,
+        "name": recipe.name,
+        "seed": recipe.seed,
+        "recipe_hash": recipe.digest(),
+        "recipe": recipe.resolved(),
+        "charset": recipe.text.charset,
+        "max_length": recipe.text.max_length,
+        "image_height": recipe.geometry.height,
+        "features": {**{k: "bytes" for k in BYTES_KEYS}, **{k: "int64" for k in INT64_KEYS}},
+        "splits": splits,
+        "sources": sources,
+        "fonts": fonts,
+        "skipped": dict(sorted(skipped.items())),
+        "skipped_by_split": skipped_by_split,
+        "font_weights": weights,
+        "font_weights_from": options.weights_origin,
+        "font_catalogue": [
+            {"id": f.id, "family": f.family, "style": f.style, "category": f.category, "licence": f.licence}
+            for f in font_list
+        ],
+    }
+    _atomic_write(out_dir / DATASET_INFO, lambda p: p.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    shutil.rmtree(out_dir / PARTS_DIR, ignore_errors=True)
+    (out_dir / RUN_FILE).unlink(missing_ok=True)
+    return info
+
+
+def _atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
+    tmp = path.with_name(path.name + TMP_SUFFIX)
+    write(tmp)
+    os.replace(tmp, path)

@@ -1,0 +1,121 @@
+"""Text sampling: word lists and random strings with weights, case transforms, charset checks."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from synthocr.errors import UserError
+from synthocr.recipe import RandomSource, TextConfig, WordsSource
+
+BUNDLED_ENGLISH = Path(__file__).parent / "resources" / "english.txt"
+CASES = ("none", "lower", "upper", "title")
+
+
+def trdg_dict_path(lang: str) -> Path:
+    """The path of one of trdg's bundled dictionaries (`trdg:en` in a recipe), without importing trdg."""
+    spec = importlib.util.find_spec("trdg")
+    if spec is None or not spec.submodule_search_locations:
+        raise UserError("trdg is not installed: the trdg dictionaries are unavailable")
+    return Path(next(iter(spec.submodule_search_locations))) / "dicts" / f"{lang}.txt"
+
+
+def word_list_path(path: str) -> Path:
+    if path == "english":
+        return BUNDLED_ENGLISH
+    if path.startswith("trdg:"):
+        return trdg_dict_path(path.removeprefix("trdg:"))
+    return Path(path)
+
+
+def load_words(source: WordsSource, where: str) -> list[str]:
+    """Reads a word list: one entry per line, blank lines ignored, shorter than min_length dropped."""
+    path = word_list_path(source.path)
+    if not path.is_file():
+        raise UserError(f"{where}: word list not found: {path}")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as err:
+        raise UserError(f"{where}: word list {path} is not UTF-8 (byte {err.start})") from None
+    words = [line.strip() for line in lines]
+    words = [w for w in words if w and len(w) >= source.min_length]
+    if not words:
+        raise UserError(f"{where}: word list {path} is empty")
+    return words
+
+
+def apply_case(text: str, case: str) -> str:
+    """
+    >>> [apply_case("hello World", c) for c in CASES]
+    ['hello World', 'hello world', 'HELLO WORLD', 'Hello World']
+    """
+    if case == "lower":
+        return text.lower()
+    if case == "upper":
+        return text.upper()
+    if case == "title":
+        return text.title()
+    return text
+
+
+@dataclass(frozen=True)
+class DrawnText:
+    text: str
+    source: str
+    case: str
+
+
+class TextSampler:
+    """Draws texts from the recipe's weighted sources; every value drawn from the caller's RNG."""
+
+    def __init__(self, config: TextConfig, recipe_source: str = "recipe"):
+        self.config = config
+        self.charset = frozenset(config.charset)
+        self._names: list[str] = []
+        self._words: list[list[str] | None] = []
+        self._random: list[RandomSource | None] = []
+        for i, source in enumerate(config.sources):
+            where = f"{recipe_source}: text.sources[{i}]"
+            if isinstance(source, WordsSource):
+                self._words.append(load_words(source, where))
+                self._random.append(None)
+                self._names.append(Path(source.path).stem if "/" in source.path else source.path)
+            else:
+                self._words.append(None)
+                self._random.append(source)
+                self._names.append("random")
+        weights = np.array([s.weight for s in config.sources], dtype=float)
+        if weights.sum() <= 0:
+            raise UserError(f"{recipe_source}: text.sources: all weights are zero")
+        self._weights = weights / weights.sum()
+        case = config.case
+        case_weights = np.array([case.none, case.lower, case.upper, case.title], dtype=float)
+        if case_weights.sum() <= 0:
+            raise UserError(f"{recipe_source}: text.case: all weights are zero")
+        self._case_weights = case_weights / case_weights.sum()
+        self._random_charsets = [np.array(list(s.charset or config.charset)) if s else None for s in self._random]
+
+    def draw(self, rng: np.random.Generator) -> DrawnText:
+        index = int(rng.choice(len(self._weights), p=self._weights))
+        words = self._words[index]
+        if words is not None:
+            text = words[int(rng.integers(len(words)))]
+        else:
+            spec = self._random[index]
+            chars = self._random_charsets[index]
+            assert spec is not None and chars is not None
+            length = int(rng.integers(spec.min_length, spec.max_length + 1))
+            text = "".join(chars[rng.integers(len(chars), size=length)])
+        case = CASES[int(rng.choice(len(CASES), p=self._case_weights))]
+        return DrawnText(apply_case(text, case), self._names[index], case)
+
+    def rejection(self, text: str) -> str | None:
+        """Why a text cannot be used (`text_outside_charset`, `text_too_long`), or None."""
+        if len(text) > self.config.max_length:
+            return "text_too_long"
+        if not set(text) <= self.charset:
+            return "text_outside_charset"
+        return None
