@@ -37,8 +37,11 @@ class FontInfo:
 @lru_cache(maxsize=None)
 def _read_font(path: str) -> tuple[frozenset[int], str, str]:
     """(cmap code points, family, style) of a font file, via fontTools."""
+    import logging
+
     from fontTools.ttLib import TTFont, TTLibError
 
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # harmless table quirks of shipped fonts
     try:
         font = TTFont(path, lazy=True, fontNumber=0)
         cmap = font.getBestCmap() or {}

@@ -17,6 +17,7 @@ import numpy as np
 from synthocr.augment import Augmenter
 from synthocr.backgrounds import BackgroundSampler, hex_to_rgb, luma
 from synthocr.colors import draw_color
+from synthocr.errors import UserError
 from synthocr.fonts import FontSampler, discover_fonts
 from synthocr.recipe import Recipe
 from synthocr.records import SOURCE_SYNTH, Record
@@ -45,7 +46,7 @@ def _weighted(rng: np.random.Generator, weights: dict[Any, float]) -> Any:
     return keys[int(rng.choice(len(keys), p=probs / probs.sum()))]
 
 
-class GenerationFailed(RuntimeError):
+class GenerationFailed(UserError):
     """A sample index for which no usable draw was found within the bounded retries."""
 
 
@@ -71,8 +72,6 @@ class SampleFactory:
                            ("stroke_width", recipe.colors.stroke_width)):
             if not any(w > 0 for w in dist.values()):
                 raise_where = f"{source}: {'colors' if name == 'stroke_width' else 'geometry'}.{name}"
-                from synthocr.errors import UserError
-
                 raise UserError(f"{raise_where}: every weight is zero")
 
     def make(self, split: str, index: int, skips: Counter[str], font_id: str | None = None) -> Record:
@@ -101,7 +100,11 @@ class SampleFactory:
                 skips["font_lacks_glyph"] += 1
             break
         else:
-            raise GenerationFailed(f"{split}[{index}]: no usable text in {MAX_TEXT_DRAWS} draws")
+            raise GenerationFailed(
+                f"{self.recipe.source}: text: no usable text for {split}[{index}] in {MAX_TEXT_DRAWS} draws "
+                f"({', '.join(f'{k} {v}' for k, v in sorted(skips.items()))}); do the text sources fit "
+                "text.charset and text.max_length?"
+            )
         meta.update(text_source=drawn.source, case=drawn.case, font_category=font.category)
         image = self._draw_image(drawn.text, font.path, rng, seed, meta, skips)
         image, applied = self.augmenter.apply(image, seed)

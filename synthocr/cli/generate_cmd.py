@@ -64,23 +64,27 @@ def generate(
         font_weights=font_weights, weights_origin=origin,
     )
     rate = _Rate()
-    with Progress(
+    progress = Progress(
         TextColumn("[bold]generate[/]"), BarColumn(), MofNCompleteColumn(), rate, TextColumn("eta"), TimeRemainingColumn(),
-        console=console, transient=False,
-    ) as progress:
-        bar = progress.add_task("generate", total=None)
+        console=console,
+    )
+    bar = progress.add_task("generate", total=None)
 
-        def on_start(total: int, done: int) -> None:
-            progress.update(bar, total=total, completed=done)
-            rate.base = done
-            rate.started = time.perf_counter()
+    def on_start(total: int, done: int) -> None:
+        # Called once the recipe is fully checked: a bad recipe prints one error line, no bar.
+        progress.update(bar, total=total, completed=done)
+        rate.base = done
+        rate.started = time.perf_counter()
+        progress.start()
 
-        try:
-            summary = run_generate(loaded, options, on_start=on_start, on_progress=lambda n: progress.advance(bar, n))
-        except KeyboardInterrupt:
-            progress.stop()
-            console.print(f"[yellow]interrupted[/]: complete shards are kept; finish with `synthocr generate {recipe} --out {out} --resume`")
-            raise typer.Exit(130) from None
+    try:
+        summary = run_generate(loaded, options, on_start=on_start, on_progress=lambda n: progress.advance(bar, n))
+    except KeyboardInterrupt:
+        progress.stop()
+        console.print(f"[yellow]interrupted[/]: complete shards are kept; finish with `synthocr generate {recipe} --out {out} --resume`")
+        raise typer.Exit(130) from None
+    finally:
+        progress.stop()
     info = summary.info
     splits = ", ".join(f"{s} {d['count']:,}" for s, d in info["splits"].items())
     console.print(f"wrote {out}: {splits} ({summary.written_shards} shards written, {summary.reused_shards} kept)")
