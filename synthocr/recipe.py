@@ -92,7 +92,7 @@ class FontsConfig(_Strict):
         description="sampling weight per font id or per category ('category:script'); default 1",
     )
     exclude: list[str] = Field(default_factory=list, description="font ids never used")
-    size: tuple[int, int] = Field((28, 40), description="font size range for rendering, before scaling to the output height")
+    size: tuple[int, int] = Field((24, 32), description="font size range for rendering, before scaling to the output height")
 
     @field_validator("weights")
     @classmethod
@@ -182,7 +182,7 @@ class SplitsConfig(_Strict):
 
 class OutputConfig(_Strict):
     shard_size: int = Field(1000, ge=1, description="samples per shard")
-    png_compression: int = Field(3, ge=0, le=9)
+    png_compression: int = Field(1, ge=0, le=9)
 
 
 def _train_config_type() -> type[BaseModel]:

@@ -46,6 +46,22 @@ def _weighted(rng: np.random.Generator, weights: dict[Any, float]) -> Any:
     return keys[int(rng.choice(len(keys), p=probs / probs.sum()))]
 
 
+def _rotate(alpha: np.ndarray, mix: np.ndarray, degrees: float, height: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rotates the word (counter-clockwise) inside a box that holds it, then fits that box to `height`."""
+    h, w = alpha.shape
+    radians = np.deg2rad(abs(degrees))
+    new_w = int(np.ceil(w * np.cos(radians) + h * np.sin(radians)))
+    new_h = int(np.ceil(h * np.cos(radians) + w * np.sin(radians)))
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    matrix[0, 2] += (new_w - w) / 2
+    matrix[1, 2] += (new_h - h) / 2
+    alpha = cv2.warpAffine(alpha, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderValue=0.0)
+    mix = cv2.warpAffine(mix, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderValue=1.0)
+    scaled_w = max(1, round(new_w * height / new_h))
+    return (cv2.resize(alpha, (scaled_w, height), interpolation=cv2.INTER_AREA),
+            cv2.resize(mix, (scaled_w, height), interpolation=cv2.INTER_AREA))
+
+
 class GenerationFailed(UserError):
     """A sample index for which no usable draw was found within the bounded retries."""
 
@@ -161,6 +177,9 @@ class SampleFactory:
         interp = cv2.INTER_AREA if alpha.shape[0] > text_h else cv2.INTER_LINEAR
         alpha = cv2.resize(alpha, (text_w, text_h), interpolation=interp)
         mix = cv2.resize(mix, (text_w, text_h), interpolation=interp)
+        if style.skew:
+            alpha, mix = _rotate(alpha, mix, style.skew, text_h)
+            text_w = alpha.shape[1]
         width = text_w + left + right
         canvas = self.backgrounds.paint(background, height, width, rng).astype(np.float32)
 
