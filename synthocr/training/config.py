@@ -1,0 +1,74 @@
+"""`TrainConfig`: the `train:` section of a recipe (model, input size, optimiser, budget); no TensorFlow.
+
+The CLI overrides single fields (`--epochs`, `--batch-size`, ...) with `TrainConfig.with_overrides`,
+which validates again, so a bad flag fails as clearly as a bad recipe key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from synthocr.errors import UserError
+
+ModelName = Literal["crnn", "crnn-small"]
+
+
+class TrainConfig(BaseModel):
+    """How to train the recogniser.
+
+    >>> TrainConfig(model="crnn-small", batch_size=32).time_steps
+    31
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: ModelName = Field("crnn", description="architecture: 'crnn' (seed CRNN, ~2 M parameters) or 'crnn-small' (fast on CPU)")
+    height: int = Field(32, ge=16, le=128, description="input height in pixels; images are resized to it keeping their aspect ratio")
+    width: int = Field(128, ge=32, le=2048, description="input width in pixels; narrower images are padded, wider ones squeezed")
+    channels: Literal[1, 3] = Field(1, description="1 = grayscale, 3 = RGB")
+    batch_size: int = Field(64, ge=1, le=8192, description="global batch size (split over GPUs under MirroredStrategy)")
+    epochs: int = Field(20, ge=1, description="training epochs (an epoch is the training split's size over the batch size)")
+    steps_per_epoch: int | None = Field(None, ge=1, description="steps per epoch; default: training samples / batch size")
+    learning_rate: float = Field(1e-3, gt=0, le=1.0, description="Adam's peak learning rate")
+    clip_norm: float | None = Field(5.0, gt=0, description="clip each gradient to this global norm (None: no clipping)")
+    lr_schedule: Literal["cosine", "constant"] = Field("cosine", description="'cosine': linear warm-up then cosine decay to min_lr_ratio; 'constant'")
+    warmup_steps: int = Field(200, ge=0, description="linear warm-up steps of the cosine schedule")
+    min_lr_ratio: float = Field(0.02, ge=0, le=1, description="final learning rate of the cosine schedule, as a fraction of learning_rate")
+    early_stopping_patience: int = Field(5, ge=0, description="stop after this many epochs without a better val_cer (0: never)")
+    beam_width: int = Field(0, ge=0, le=1000, description="0: greedy decoding; otherwise CTC beam search of this width")
+    shuffle_buffer: int = Field(10000, ge=1, description="records held in the shuffle buffer (serialised, before decoding)")
+    val_samples: int = Field(2000, ge=1, description="at most this many val samples are decoded after each epoch")
+    precision: Literal["auto", "float32", "mixed"] = Field(
+        "auto", description="'auto': mixed_float16 on a GPU of compute capability >= 7, else float32"
+    )
+    jit_compile: bool = Field(False, description="XLA; off because the cuDNN LSTM has no XLA kernel")
+    seed: int = Field(0, description="seed of weights, shuffling and dataset mixing")
+
+    @model_validator(mode="after")
+    def _width_gives_time_steps(self) -> TrainConfig:
+        if self.width % 4:
+            raise ValueError(f"width {self.width} must be a multiple of 4 (the CRNN pools the width by 4)")
+        if self.height % 16:
+            raise ValueError(f"height {self.height} must be a multiple of 16 (the CRNN pools the height by 16)")
+        return self
+
+    @property
+    def time_steps(self) -> int:
+        """CTC frames per image: the CRNN pools the width by 4 and its last 2x2 conv takes one more."""
+        return self.width // 4 - 1
+
+    def with_overrides(self, where: str = "command line", **overrides: Any) -> TrainConfig:
+        """A copy with the non-None overrides applied and validated; a UserError names a bad one.
+
+        >>> TrainConfig().with_overrides(epochs=3, batch_size=None).epochs
+        3
+        """
+        values = {**self.model_dump(), **{k: v for k, v in overrides.items() if v is not None}}
+        try:
+            return TrainConfig.model_validate(values)
+        except ValidationError as err:
+            first = err.errors()[0]
+            key = ".".join(str(p) for p in first["loc"]) or "train"
+            raise UserError(f"{where}: {key}: {first['msg']} (got {first.get('input')!r})") from None

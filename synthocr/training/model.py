@@ -1,0 +1,71 @@
+"""The CRNN-CTC recognisers ('crnn', 'crnn-small'), built from keras.layers only (any backend, safe_mode).
+
+Both map an image (height, width, channels) to CTC logits (width / 4 - 1 frames, charset + 1
+classes, blank = 0). The last Dense layer is float32 so that mixed precision never feeds float16
+logits to the CTC loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keras
+from keras import layers
+
+
+@dataclass(frozen=True)
+class CrnnSpec:
+    """Filters of the seven conv layers, BiLSTM units and their count."""
+
+    filters: tuple[int, int, int, int, int, int, int]
+    lstm_units: int
+    lstm_layers: int
+    batch_norm_everywhere: bool = False
+
+
+SPECS: dict[str, CrnnSpec] = {
+    # The seed CRNN: conv 32-64-128-128-256-256 (+ a 2x2 valid conv), two BiLSTM(128).
+    "crnn": CrnnSpec((32, 64, 128, 128, 256, 256, 256), 128, 2),
+    # Half the filters and one BiLSTM: about 4x fewer multiply-adds, for CPU demos. Batch norm
+    # after every conv shortens CTC's initial plateau, which dominates a few-minute CPU run.
+    "crnn-small": CrnnSpec((16, 32, 64, 64, 128, 128, 128), 96, 1, batch_norm_everywhere=True),
+}
+
+
+def _conv(x: keras.KerasTensor, filters: int, name: str, batch_norm: bool = False) -> keras.KerasTensor:
+    x = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm, name=f"{name}_conv")(x)
+    if batch_norm:
+        x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
+    return layers.ReLU(name=f"{name}_relu")(x)
+
+
+def build_model(name: str, num_classes: int, height: int = 32, width: int = 128, channels: int = 1) -> keras.Model:
+    """A CRNN named `name` ('crnn' or 'crnn-small') returning logits (batch, width / 4 - 1, num_classes).
+
+    >>> build_model("crnn-small", 11).output_shape
+    (None, 31, 11)
+    """
+    if name not in SPECS:
+        raise ValueError(f"unknown model {name!r}; known: {', '.join(SPECS)}")
+    spec = SPECS[name]
+    f = spec.filters
+    bn = spec.batch_norm_everywhere
+    image = keras.Input((height, width, channels), name="image")
+    x = _conv(image, f[0], "block1", batch_norm=bn)
+    x = layers.MaxPooling2D(2, name="pool1")(x)  # H/2, W/2
+    x = _conv(x, f[1], "block2", batch_norm=bn)
+    x = layers.MaxPooling2D(2, name="pool2")(x)  # H/4, W/4
+    x = _conv(x, f[2], "block3", batch_norm=bn)
+    x = _conv(x, f[3], "block4", batch_norm=bn)
+    x = layers.MaxPooling2D((2, 1), name="pool3")(x)  # H/8
+    x = _conv(x, f[4], "block5", batch_norm=True)
+    x = _conv(x, f[5], "block6", batch_norm=True)
+    x = layers.MaxPooling2D((2, 1), name="pool4")(x)  # H/16
+    # A 2x2 valid conv: height 2 -> 1 at the default height 32, width W/4 -> W/4 - 1 frames.
+    x = layers.Conv2D(f[6], (height // 16, 2), padding="valid", activation="relu", name="block7_conv")(x)
+    frames = width // 4 - 1
+    x = layers.Reshape((frames, f[6]), name="to_sequence")(x)
+    for i in range(spec.lstm_layers):
+        x = layers.Bidirectional(layers.LSTM(spec.lstm_units, return_sequences=True), name=f"bilstm{i + 1}")(x)
+    logits = layers.Dense(num_classes, dtype="float32", name="logits")(x)
+    return keras.Model(image, logits, name=name.replace("-", "_"))

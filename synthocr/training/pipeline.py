@@ -1,0 +1,194 @@
+"""The tf.data input pipeline: shards -> parsed, decoded, resized, padded, normalised images + CTC labels.
+
+`preprocess_image` is the one image transform used by training, evaluation and prediction.
+Labels are encoded with the charset and padded with 0 to the model's frame count; samples the
+model cannot emit (characters outside the charset, or more CTC frames than it has) are dropped
+and counted in a `SkipCounter`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import tensorflow as tf
+
+from synthocr.records import KEY_FONT, KEY_FORMAT, KEY_ID, KEY_IMAGE, KEY_META, KEY_SOURCE, KEY_TEXT
+from synthocr.training.charset import Charset
+
+AUTOTUNE = tf.data.AUTOTUNE
+SKIP_REASONS = ("unknown_character", "too_long")
+_FEATURES = {
+    key: tf.io.FixedLenFeature([], tf.string, default_value="")
+    for key in (KEY_ID, KEY_IMAGE, KEY_FORMAT, KEY_TEXT, KEY_FONT, KEY_SOURCE, KEY_META)
+}
+
+
+@dataclass(frozen=True)
+class ImageSpec:
+    """The model input: every image becomes (height, width, channels) float32 in [0, 1]."""
+
+    height: int = 32
+    width: int = 128
+    channels: int = 1
+
+    @property
+    def time_steps(self) -> int:
+        return self.width // 4 - 1
+
+
+@dataclass(frozen=True)
+class WeightedSource:
+    """The shards of one dataset split and its share of the training mix."""
+
+    files: tuple[str, ...]
+    weight: float = 1.0
+
+
+class SkipCounter:
+    """Counts samples dropped by the label filter, by reason, across every pass over the data."""
+
+    def __init__(self) -> None:
+        self._counts = {reason: tf.Variable(0, dtype=tf.int64, trainable=False) for reason in SKIP_REASONS}
+        self._seen = tf.Variable(0, dtype=tf.int64, trainable=False)
+
+    def record(self, status: tf.Tensor) -> tf.Tensor:
+        """Counts one sample's status (0 ok, 1 unknown character, 2 too long); True if it is usable."""
+        self._seen.assign_add(1)
+        for code, reason in enumerate(SKIP_REASONS, start=1):
+            self._counts[reason].assign_add(tf.cast(status == code, tf.int64))
+        return status == 0
+
+    @property
+    def seen(self) -> int:
+        return int(self._seen.numpy())
+
+    def counts(self) -> dict[str, int]:
+        """{reason: samples dropped so far}, reasons with a zero count left out."""
+        return {reason: int(v.numpy()) for reason, v in self._counts.items() if int(v.numpy())}
+
+
+def preprocess_image(encoded: tf.Tensor, spec: ImageSpec) -> tf.Tensor:
+    """PNG or JPEG bytes -> (height, width, channels) float32 in [0, 1].
+
+    Resized to the model height keeping the aspect ratio, then padded on the right with the
+    mean of the image's last column (a background-coloured pad, not a black bar), or squeezed to
+    the model width if it is wider.
+    """
+    image = tf.io.decode_image(encoded, channels=spec.channels, expand_animations=False)
+    image = tf.image.convert_image_dtype(image, tf.float32)
+    shape = tf.shape(image)
+    scaled = tf.cast(shape[1], tf.float32) * spec.height / tf.cast(tf.maximum(shape[0], 1), tf.float32)
+    new_width = tf.clip_by_value(tf.cast(tf.round(scaled), tf.int32), 1, spec.width)
+    image = tf.image.resize(image, (spec.height, new_width), antialias=True)
+    image = tf.clip_by_value(image, 0.0, 1.0)
+    fill = tf.reduce_mean(image[:, -1:, :], axis=[0, 1], keepdims=True)
+    pad = tf.ones((spec.height, spec.width - new_width, spec.channels), tf.float32) * fill
+    image = tf.concat([image, pad], axis=1)
+    return tf.ensure_shape(image, (spec.height, spec.width, spec.channels))
+
+
+class LabelEncoder:
+    """Text -> (padded ids, status) in the graph, with the charset as a static hash table."""
+
+    def __init__(self, charset: Charset, time_steps: int):
+        codepoints = tf.constant([ord(c) for c in charset.chars], tf.int32)
+        ids = tf.range(1, len(charset) + 1, dtype=tf.int32)
+        self._table = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(codepoints, ids), default_value=-1)
+        self.time_steps = time_steps
+
+    def __call__(self, text: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """(ids padded with 0 to time_steps, status: 0 usable, 1 unknown character, 2 too long)."""
+        codepoints = tf.strings.unicode_decode(text, "UTF-8", errors="replace")
+        ids = self._table.lookup(codepoints)
+        repeats = tf.reduce_sum(tf.cast(ids[1:] == ids[:-1], tf.int32))
+        frames_needed = tf.size(ids) + repeats
+        status = tf.where(
+            tf.reduce_any(ids < 0), 1, tf.where((frames_needed > self.time_steps) | (tf.size(ids) == 0), 2, 0)
+        )
+        ids = tf.maximum(ids[: self.time_steps], 0)
+        padded = tf.pad(ids, [[0, self.time_steps - tf.size(ids)]])
+        return tf.ensure_shape(padded, (self.time_steps,)), status
+
+
+def parse_record(serialized: tf.Tensor) -> dict[str, tf.Tensor]:
+    """One serialised Example -> its string features by key."""
+    return tf.io.parse_single_example(serialized, _FEATURES)
+
+
+def _records(files: Sequence[str], shuffle: bool, seed: int) -> tf.data.Dataset:
+    names = tf.data.Dataset.from_tensor_slices(list(files))
+    if shuffle:
+        names = names.shuffle(len(files), seed=seed, reshuffle_each_iteration=True)
+    return names.interleave(
+        tf.data.TFRecordDataset,
+        cycle_length=max(1, min(len(files), 8)),
+        num_parallel_calls=AUTOTUNE,
+        deterministic=not shuffle,
+    )
+
+
+def training_dataset(
+    sources: Sequence[WeightedSource],
+    charset: Charset,
+    spec: ImageSpec,
+    batch_size: int,
+    shuffle_buffer: int,
+    seed: int,
+    skips: SkipCounter,
+) -> tf.data.Dataset:
+    """An endless, shuffled mix of the sources as batches of (images, labels).
+
+    Each source is interleaved over its shards, shuffled as serialised records and repeated;
+    sources are mixed by weight, then parsed and decoded in parallel, filtered, batched and
+    prefetched.
+    """
+    encoder = LabelEncoder(charset, spec.time_steps)
+    streams = [_records(s.files, shuffle=True, seed=seed + i).shuffle(shuffle_buffer, seed=seed + i).repeat() for i, s in enumerate(sources)]
+    if len(streams) == 1:
+        mixed = streams[0]
+    else:
+        total = sum(s.weight for s in sources)
+        mixed = tf.data.Dataset.sample_from_datasets(streams, weights=[s.weight / total for s in sources], seed=seed)
+
+    def parse(serialized: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+        features = parse_record(serialized)
+        labels, status = encoder(features[KEY_TEXT])
+        return features[KEY_IMAGE], labels, status
+
+    def decode(encoded: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        return preprocess_image(encoded, spec), labels
+
+    # Labels are checked before images are decoded, so dropped samples cost no decoding.
+    usable = mixed.map(parse, num_parallel_calls=AUTOTUNE, deterministic=False)
+    usable = usable.filter(lambda encoded, labels, status: skips.record(status))
+    usable = usable.map(lambda encoded, labels, status: decode(encoded, labels), num_parallel_calls=AUTOTUNE, deterministic=False)
+    return usable.batch(batch_size, drop_remainder=True).prefetch(AUTOTUNE)
+
+
+def labelled_dataset(files: Sequence[str], charset: Charset, spec: ImageSpec, batch_size: int, skips: SkipCounter, limit: int | None = None) -> tf.data.Dataset:
+    """The usable samples of some shards, in order, once, as batches of (images, labels) (for validation)."""
+    encoder = LabelEncoder(charset, spec.time_steps)
+
+    def parse(serialized: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+        features = parse_record(serialized)
+        labels, status = encoder(features[KEY_TEXT])
+        return features[KEY_IMAGE], labels, status
+
+    data = _records(files, shuffle=False, seed=0).map(parse, num_parallel_calls=AUTOTUNE)
+    data = data.filter(lambda encoded, labels, status: skips.record(status))
+    if limit is not None:
+        data = data.take(limit)
+    data = data.map(lambda encoded, labels, status: (preprocess_image(encoded, spec), labels), num_parallel_calls=AUTOTUNE)
+    return data.batch(batch_size).prefetch(AUTOTUNE)
+
+
+def indexed_shard_records(files: Sequence[str | Path]) -> tf.data.Dataset:
+    """(shard path, index in shard, serialised record) of every record of the shards, in order."""
+    names = tf.data.Dataset.from_tensor_slices([str(f) for f in files])
+
+    def one_file(name: tf.Tensor) -> tf.data.Dataset:
+        return tf.data.TFRecordDataset(name).enumerate().map(lambda i, record: (name, i, record))
+
+    return names.flat_map(one_file)
