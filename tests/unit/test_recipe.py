@@ -1,0 +1,57 @@
+"""Recipe validation: key paths in errors, defaults, path resolution, the bundled recipes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from synthocr.errors import UserError
+from synthocr.recipe import load_recipe, recipe_from_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+MINIMAL = {"text": {"sources": [{"path": "english"}]}}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({**MINIMAL, "fonts": {"sizes": [1, 2]}}, "r.yaml: fonts.sizes: unknown key"),
+        ({**MINIMAL, "geometry": {"skew": "x"}}, "r.yaml: geometry.skew: Input should be a valid number"),
+        ({"text": {"sources": [{"kind": "random", "min_length": 5, "max_length": 2}]}}, "r.yaml: text.sources[0]"),
+        ({"text": {"sources": [{"path": "english", "weight": -1}]}}, "text.sources[0].weight"),
+        ({**MINIMAL, "colors": {"text": [{"color": "black"}]}}, "colors.text[0].color"),
+        ({**MINIMAL, "backgrounds": {"kinds": {"marble": 1}}}, "backgrounds.kinds.marble"),
+        ({**MINIMAL, "augment": {"transform": {"__class_fullname__": "NoSuchTransform"}}}, "r.yaml: augment: not a valid"),
+        (["not", "a", "mapping"], "expected a mapping"),
+    ],
+)
+def test_errors_name_the_key_path(data: object, message: str) -> None:
+    with pytest.raises(UserError, match=None) as caught:
+        recipe_from_dict(data, source="r.yaml")
+    assert message in str(caught.value)
+
+
+def test_paths_resolve_against_the_recipe_folder(tmp_path: Path) -> None:
+    recipe = recipe_from_dict({"text": {"sources": [{"path": "w.txt"}, {"path": "trdg:en"}]}, "fonts": {"dirs": ["f"]}},
+                              base_dir=tmp_path)
+    assert recipe.text.sources[0].path == str(tmp_path / "w.txt")
+    assert recipe.text.sources[1].path == "trdg:en"
+    assert recipe.fonts.dirs == [str(tmp_path / "f")]
+
+
+def test_bundled_recipes_load_and_differ() -> None:
+    default, clean = load_recipe(ROOT / "recipes" / "default.yaml"), load_recipe(ROOT / "recipes" / "clean.yaml")
+    assert default.augment is not None and clean.augment is None
+    assert default.digest() != clean.digest()
+    assert default.train_config.model == "crnn"
+    assert Path(default.fonts.dirs[0]) == ROOT / "fonts"
+
+
+def test_missing_file_and_bad_yaml(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="recipe file not found"):
+        load_recipe(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("text: [unclosed\n")
+    with pytest.raises(UserError, match="not valid YAML"):
+        load_recipe(bad)
