@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from synthocr.errors import UserError
 from synthocr.recipe import Recipe
 from synthocr.sample import SampleFactory
 
@@ -24,6 +25,9 @@ def contact_sheet(recipe: Recipe, per_font: int = 6, row_width: int = 900, fonts
     """Renders `per_font` samples with each of the recipe's fonts (or those named) into one image."""
     factory = SampleFactory(recipe)
     chosen = [f for f in factory.fonts.fonts if fonts is None or f.id in fonts]
+    unknown = sorted(set(fonts or ()) - {f.id for f in chosen})
+    if unknown:
+        raise UserError(f"--font: unknown font {', '.join(map(repr, unknown))}; `synthocr fonts --recipe {recipe.source}` lists them")
     height = recipe.geometry.height
     rows = []
     skips: Counter[str] = Counter()
