@@ -1,0 +1,160 @@
+"""Real labelled images from a `labels.tsv`: one `relative/path.png<TAB>text` per line (PaddleOCR style).
+
+Paths are relative to the file's folder. Every image must decode fully; bad lines and bad images
+are skipped, counted by reason and reported with their line number (counted from 1) through
+`on_skip`, so the CLI can print `labels.tsv:17: no tab`. A file that is not UTF-8 is a UserError.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from synthocr.errors import UserError
+from synthocr.records import Record
+from synthocr.sources import TF_IMAGE_FORMATS, Skip, SkipCallback, decoded_size, sniff_format
+
+LABELS_FILE = "labels.tsv"
+SOURCE_PREFIX = "real:"
+
+SKIP_BLANK_LINE = "real_blank_line"
+SKIP_NO_TAB = "real_no_tab"
+SKIP_NO_PATH = "real_no_path"
+SKIP_EMPTY_LABEL = "real_empty_label"
+SKIP_MISSING = "real_missing"
+SKIP_UNREADABLE = "real_unreadable"
+SKIP_EMPTY = "real_empty"
+SKIP_UNSUPPORTED_FORMAT = "real_unsupported_format"
+SKIP_UNDECODABLE = "real_undecodable"
+
+
+def resolve_labels_file(path: str | Path) -> Path:
+    """The labels file itself, given it or the folder that holds a `labels.tsv`.
+
+    Raises:
+        UserError: Neither exists.
+    """
+    path = Path(path).expanduser()
+    if path.is_dir():
+        if (path / LABELS_FILE).is_file():
+            return path / LABELS_FILE
+        raise UserError(f"{path}: folder has no {LABELS_FILE}")
+    if not path.is_file():
+        raise UserError(f"{path}: labels file not found")
+    return path
+
+
+def default_source_name(labels_file: str | Path) -> str:
+    """The name real images are known by: the labels file's folder name.
+
+    >>> default_source_name("/data/iiit5k/test/labels.tsv")
+    'test'
+    """
+    return Path(labels_file).absolute().parent.name
+
+
+def _decode_line(raw: bytes, labels_file: Path, line_no: int) -> str:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = raw[err.start]
+        raise UserError(
+            f"{labels_file}:{line_no}: not UTF-8 (byte 0x{bad:02x} at column {err.start + 1}); "
+            "save the file as UTF-8"
+        ) from None
+    if line_no == 1:
+        text = text.removeprefix("\ufeff")
+    return text.rstrip("\r\n")
+
+
+def _load_line(line: str, labels_file: Path, line_no: int, source: str, name: str) -> Record | Skip:
+    def skip(reason: str, message: str) -> Skip:
+        return Skip(reason, labels_file, line_no, message)
+
+    if not line.strip():
+        return skip(SKIP_BLANK_LINE, "blank line")
+    if "\t" not in line:
+        return skip(SKIP_NO_TAB, "no tab")
+    rel_path, text = line.split("\t", 1)
+    if not rel_path.strip():
+        return skip(SKIP_NO_PATH, "no image path before the tab")
+    if not text:
+        return skip(SKIP_EMPTY_LABEL, f"{rel_path}: empty label")
+    try:
+        data = (labels_file.parent / rel_path).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return skip(SKIP_MISSING, f"{rel_path}: no such file")
+    except OSError as err:
+        return skip(SKIP_UNREADABLE, f"{rel_path}: {err.strerror or err}")
+    if not data:
+        return skip(SKIP_EMPTY, f"{rel_path}: empty file")
+    image_format = sniff_format(data)
+    if image_format is not None and image_format not in TF_IMAGE_FORMATS:
+        return skip(
+            SKIP_UNSUPPORTED_FORMAT,
+            f"{rel_path}: {image_format} cannot be read by tf.io.decode_image; convert it to PNG",
+        )
+    size = decoded_size(data) if image_format is not None else None
+    if size is None:
+        return skip(SKIP_UNDECODABLE, f"{rel_path}: does not decode as an image")
+    return Record(
+        id=f"real-{name}-{line_no}",
+        image=data,
+        image_format=str(image_format),
+        height=size[0],
+        width=size[1],
+        text=text,
+        font="",
+        source=source,
+        seed=0,
+        meta={"path": rel_path},
+    )
+
+
+def iter_labels_tsv(
+    path: str | Path,
+    skipped: Counter[str],
+    *,
+    name: str | None = None,
+    on_skip: SkipCallback | None = None,
+    limit: int | None = None,
+) -> Iterator[Record]:
+    """Streams the valid records of a labels file, in file order.
+
+    Records get `source=f"real:{name}"`, `font=''` (unknown), the original bytes, the format
+    read from them, and `id=f"real-{name}-{line_no}"` (line counted from 1).
+
+    Args:
+        path: A `labels.tsv` (any name) or a folder holding `labels.tsv`.
+        skipped: Incremented by reason (`real_no_tab`, `real_missing`, ...).
+        name: The source name; the labels file's folder name if None.
+        on_skip: Called with each Skip; `str(skip)` reads `labels.tsv:17: no tab`.
+        limit: Stop after this many records.
+
+    Raises:
+        UserError: The file is missing or a line is not UTF-8 (naming file and line).
+
+    >>> from collections import Counter
+    >>> skipped = Counter()
+    >>> # for record in iter_labels_tsv("iiit5k/test/labels.tsv", skipped): ...
+    """
+    labels_file = resolve_labels_file(path)
+    name = default_source_name(labels_file) if name is None else name
+    if not name:
+        raise UserError(f"{labels_file}: empty source name; give one")
+    source = f"{SOURCE_PREFIX}{name}"
+    produced = 0
+    with open(labels_file, "rb") as stream:
+        for line_no, raw in enumerate(stream, start=1):
+            if limit is not None and produced >= limit:
+                return
+            line = _decode_line(raw, labels_file, line_no)
+            result = _load_line(line, labels_file, line_no, source, name)
+            if isinstance(result, Skip):
+                skipped[result.reason] += 1
+                if on_skip is not None:
+                    on_skip(result)
+                continue
+            produced += 1
+            yield result

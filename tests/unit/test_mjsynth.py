@@ -1,0 +1,188 @@
+"""MJSynth reader and seeded selection, on a fake tree in the real layout with planted damage."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synthocr.errors import UserError
+from synthocr.records import Record, decode_example, encode_example
+from synthocr.sources import Skip
+from synthocr.sources.fake_mjsynth import BROKEN_REASONS, FakeMJSynth, make_fake_mjsynth
+from synthocr.sources.mjsynth import (
+    AnnotationLine,
+    find_mjsynth_root,
+    iter_mjsynth,
+    iter_selected,
+    open_mjsynth,
+    select_annotation_lines,
+    selection_keys,
+)
+
+WORDS = [
+    "Heretical", "world", "Apple", "BANANA", "cherry", "date", "Elder", "fig", "grape", "Honey",
+    "ink", "Jolly", "kite", "lemon", "Mango", "night", "Ocean", "pear", "Queen", "river",
+    "Stone", "tiger", "Umbra", "vivid", "Water", "xenon", "Yield", "zebra", "Alpha", "beta",
+]  # fmt: skip
+DAMAGE = {"empty": 1, "truncated": 1, "garbage": 1, "missing": 1, "lexicon_mismatch": 1, "malformed_line": 1}
+
+
+@pytest.fixture(scope="module")
+def fake(tmp_path_factory: pytest.TempPathFactory) -> FakeMJSynth:
+    top = tmp_path_factory.mktemp("mjsynth")
+    return make_fake_mjsynth(top, WORDS, split_counts={"train": 20, "val": 5, "test": 5}, broken=DAMAGE, seed=3)
+
+
+def test_fake_tree_has_the_real_layout(fake: FakeMJSynth) -> None:
+    assert fake.folder == fake.top / "mnt" / "ramdisk" / "max" / "90kDICT32px"
+    first = (fake.folder / "annotation_train.txt").read_text().splitlines()[0]
+    assert first == "./1/1/1_Heretical_9.jpg 9"
+    assert fake.lexicon[9] == "heretical"
+    assert (fake.folder / "lexicon.txt").read_text().splitlines() == list(fake.lexicon)
+    assert (fake.folder / "imlist.txt").is_file()
+
+
+def test_reader_skips_exactly_the_damaged_entries(fake: FakeMJSynth) -> None:
+    skipped: Counter[str] = Counter()
+    notes: list[Skip] = []
+    records = list(iter_mjsynth(fake.top, "train", skipped, on_skip=notes.append))
+    assert skipped == Counter(
+        {
+            "mjsynth_empty": 1,
+            "mjsynth_undecodable": 2,
+            "mjsynth_missing": 1,
+            "mjsynth_lexicon_mismatch": 1,
+            "mjsynth_malformed_line": 1,
+        }
+    )
+    assert len(records) == 14
+    assert [r.text for r in records] == [e.text for e in fake.valid("train")]
+    damaged = sorted((e.line_index + 1, e.broken) for e in fake.entries["train"] if e.broken)
+    assert [n.line_no for n in notes] == [line_no for line_no, _ in damaged]
+    assert all(n.file == fake.folder / "annotation_train.txt" for n in notes)
+
+
+def test_records_keep_case_bytes_and_meta(fake: FakeMJSynth) -> None:
+    records = list(iter_mjsynth(fake.folder, "train", Counter()))
+    first = records[0]
+    assert first.text == "Heretical"
+    assert first.id == "mjsynth-train-0"
+    assert (first.image_format, first.font, first.source, first.seed) == ("jpeg", "mjsynth", "mjsynth", 0)
+    assert first.meta == {"path": "./1/1/1_Heretical_9.jpg", "lexicon_index": 9}
+    for record in records:
+        assert record.image == (fake.folder / record.meta["path"]).read_bytes()
+        assert record.height == 32 and record.width >= 16
+        assert decode_example(encode_example(record)) == record
+    assert {r.text for r in records} >= {"BANANA", "Mango"} - {e.text for e in fake.entries["train"] if e.broken}
+
+
+def test_other_splits_are_clean(fake: FakeMJSynth) -> None:
+    skipped: Counter[str] = Counter()
+    val = list(iter_mjsynth(fake.top, "val", skipped))
+    assert [r.text for r in val] == WORDS[20:25]
+    assert [r.id for r in val] == [f"mjsynth-val-{i}" for i in range(5)]
+    assert skipped == Counter()
+
+
+@pytest.mark.parametrize("level", ["", "mnt", "mnt/ramdisk", "mnt/ramdisk/max", "mnt/ramdisk/max/90kDICT32px"])
+def test_root_found_from_any_level(fake: FakeMJSynth, level: str) -> None:
+    assert find_mjsynth_root(fake.top / level) == fake.folder
+
+
+def test_root_found_by_walk_above_the_tree(tmp_path: Path) -> None:
+    fake = make_fake_mjsynth(tmp_path / "datasets" / "synth90k", ["one", "Two"], split_counts={"val": 2})
+    assert find_mjsynth_root(tmp_path) == fake.folder
+    make_fake_mjsynth(tmp_path / "datasets" / "copy", ["one", "Two"], split_counts={"val": 2})
+    with pytest.raises(UserError, match="several MJSynth folders"):
+        find_mjsynth_root(tmp_path)
+
+
+def test_bad_roots_are_user_errors(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match="no such file"):
+        find_mjsynth_root(tmp_path / "nowhere")
+    (tmp_path / "lexicon.txt").write_text("a\n")
+    with pytest.raises(UserError, match=r"not an MJSynth folder: no annotation_train\.txt"):
+        find_mjsynth_root(tmp_path)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(UserError, match=f"{empty}: not an MJSynth folder: no lexicon.txt"):
+        find_mjsynth_root(empty)
+
+
+def test_missing_split_and_unknown_split(tmp_path: Path) -> None:
+    fake = make_fake_mjsynth(tmp_path, ["one", "two"], split_counts={"train": 2})
+    (fake.folder / "annotation_test.txt").unlink()
+    with pytest.raises(UserError, match="annotation_test.txt: not found"):
+        list(iter_mjsynth(tmp_path, "test", Counter()))
+    with pytest.raises(UserError, match="split 'dev'"):
+        list(iter_mjsynth(tmp_path, "dev", Counter()))
+
+
+def test_shards_partition_the_split_and_limit_stops(fake: FakeMJSynth) -> None:
+    whole = [r.id for r in iter_mjsynth(fake.top, "train", Counter())]
+    shards = [[r.id for r in iter_mjsynth(fake.top, "train", Counter(), shard_index=i, num_shards=3)] for i in range(3)]
+    assert sorted(sum(shards, [])) == sorted(whole)
+    assert not set(shards[0]) & set(shards[1])
+    assert len(list(iter_mjsynth(fake.top, "train", Counter(), limit=4))) == 4
+
+
+def _write_annotation(path: Path, lines: int, trailing_newline: bool = True) -> Path:
+    body = "\n".join(f"./{i // 50 + 1}/1/{i}_word{i}_{i}.jpg {i}" for i in range(lines))
+    path.write_text(body + ("\n" if trailing_newline else ""))
+    return path
+
+
+def test_selection_is_seeded_and_matches_a_full_sort(tmp_path: Path) -> None:
+    annotation = _write_annotation(tmp_path / "annotation_train.txt", 3000)
+    a = select_annotation_lines(annotation, seed=11, k=40, spares=10)
+    assert a.total_lines == 3000
+    assert (len(a.chosen), len(a.spares)) == (40, 10)
+    brute = np.argsort(selection_keys(11, np.arange(3000)))[:50]
+    assert [c.index for c in a.candidates] == brute.tolist()
+    assert a.candidates[0] == AnnotationLine(int(brute[0]), f"./{brute[0] // 50 + 1}/1/{brute[0]}_word{brute[0]}_{brute[0]}.jpg {brute[0]}")
+    assert select_annotation_lines(annotation, seed=11, k=40, spares=10) == a
+    b = select_annotation_lines(annotation, seed=12, k=40, spares=10)
+    assert {c.index for c in b.chosen} != {c.index for c in a.chosen}
+
+
+def test_selection_does_not_depend_on_chunking_or_final_newline(tmp_path: Path) -> None:
+    with_nl = _write_annotation(tmp_path / "a.txt", 2000)
+    without_nl = _write_annotation(tmp_path / "b.txt", 2000, trailing_newline=False)
+    reference = select_annotation_lines(with_nl, 5, 30, spares=5)
+    for chunk in (17, 1000, 1 << 20):
+        assert select_annotation_lines(without_nl, 5, 30, spares=5, chunk_bytes=chunk) == reference
+    assert select_annotation_lines(with_nl, 5, 5000, spares=0).total_lines == 2000
+    assert len(select_annotation_lines(with_nl, 5, 5000, spares=0).candidates) == 2000
+    assert select_annotation_lines(with_nl, 5, 0, spares=0).candidates == ()
+
+
+def test_selection_memory_is_bounded_by_k_not_lines(tmp_path: Path) -> None:
+    annotation = _write_annotation(tmp_path / "big.txt", 60_000)  # about 2.4 MB
+    tracemalloc.start()
+    try:
+        selection = select_annotation_lines(annotation, 1, 20, spares=5, chunk_bytes=16_384)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert selection.total_lines == 60_000
+    assert peak < 400_000, peak  # O(k + chunk): the file is 6x larger than this
+
+
+def test_selected_records_replace_broken_ones_by_spares(fake: FakeMJSynth) -> None:
+    folder = open_mjsynth(fake.top)
+    selection = select_annotation_lines(folder.annotation_file("train"), seed=4, k=14, spares=6)
+    skipped: Counter[str] = Counter()
+    records = list(iter_selected(folder, "train", selection, skipped))
+    assert sorted(r.text for r in records) == sorted(e.text for e in fake.valid("train"))
+    assert [r.id for r in records] == [f"mjsynth-train-{c.index}" for c in selection.candidates if fake.entries["train"][c.index].broken is None]
+    last = next(i for i, c in enumerate(selection.candidates) if f"mjsynth-train-{c.index}" == records[-1].id)
+    passed = [fake.entries["train"][c.index].broken for c in selection.candidates[:last]]
+    assert skipped == Counter(BROKEN_REASONS[kind] for kind in passed if kind)
+    assert sum(skipped.values()) == last + 1 - 14
+    again = list(iter_selected(folder, "train", selection, Counter()))
+    assert again == records
+    assert all(isinstance(r, Record) for r in records)
