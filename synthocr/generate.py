@@ -7,19 +7,19 @@ an interrupted run leaves only complete shards and `--resume` finishes it with i
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import multiprocessing
 import os
-import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synthocr import __version__
-from synthocr.dataset import DATASET_INFO, SPLITS, manifest_path, shard_name
+from synthocr import __version__, storage
+from synthocr.dataset import DATASET_INFO, SPLITS, shard_name
 from synthocr.errors import UserError
 from synthocr.recipe import Recipe
 from synthocr.records import (
@@ -67,13 +67,15 @@ class ShardResult:
 
 @dataclass(frozen=True)
 class GenerateOptions:
-    out_dir: Path
+    out_dir: str | Path  # a local folder or a remote URL (gs://...) handled by TensorFlow's file API
     count: int | None = None  # total samples over all splits, in the recipe's proportions
     workers: int = 1
     overwrite: bool = False
     resume: bool = False
     font_weights: dict[str, float] | None = None  # from a report (--weights-from)
     weights_origin: str | None = None
+    runner: str = "local"  # local | beam
+    beam_options: tuple[str, ...] = ()  # Beam pipeline options, e.g. ("--runner=DataflowRunner", ...)
 
 
 def default_workers() -> int:
@@ -139,9 +141,9 @@ def manifest_row(record: Record, task: ShardTask, position: int, shard_file: str
 class ShardWriter:
     """Writes shards for one recipe; built once per process."""
 
-    def __init__(self, recipe: Recipe, out_dir: Path, factory_options: FactoryOptions | None = None):
+    def __init__(self, recipe: Recipe, out_dir: str | Path, factory_options: FactoryOptions | None = None):
         self.recipe = recipe
-        self.out_dir = out_dir
+        self.out_dir = str(out_dir)
         self.factory = SampleFactory(recipe, factory_options)
 
     def records(self, task: ShardTask, skips: Counter[str], progress: Callable[[int], None] | None = None) -> Iterator[Record]:
@@ -156,28 +158,27 @@ class ShardWriter:
             progress(pending)
 
     def write_shard(self, task: ShardTask, progress: Callable[[int], None] | None = None) -> ShardResult:
-        final = self.out_dir / task.file_name(self.recipe.name)
-        temporary = final.with_name(final.name + TMP_SUFFIX)
+        final_name = task.file_name(self.recipe.name)
+        final = storage.join(self.out_dir, final_name)
+        temporary = final + TMP_SUFFIX
         skips: Counter[str] = Counter()
         fonts: Counter[str] = Counter()
         sources: Counter[str] = Counter()
         rows = []
-        with open(temporary, "wb") as stream:
+        with storage.open_file(temporary, "wb") as stream:
             writer = TFRecordWriter(stream)
             for position, record in enumerate(self.records(task, skips, progress)):
                 writer.write(encode_example(record))
                 fonts[record.font] += 1
                 sources[record.source] += 1
-                rows.append(manifest_row(record, task, position, final.name))
-            stream.flush()
-            os.fsync(stream.fileno())
+                rows.append(manifest_row(record, task, position, final_name))
+            storage.sync(stream)
         result = ShardResult(task, len(rows), dict(sorted(fonts.items())), dict(sorted(sources.items())),
                              dict(sorted(skips.items())), rows)
-        part = self.out_dir / PARTS_DIR / task.part_name
-        part_tmp = part.with_name(part.name + TMP_SUFFIX)
-        part_tmp.write_text(json.dumps(asdict(result), sort_keys=True), encoding="utf-8")
-        os.replace(part_tmp, part)
-        os.replace(temporary, final)
+        # The part (stats + manifest rows) lands first, the shard last: a shard on disk is complete.
+        part = storage.join(self.out_dir, PARTS_DIR, task.part_name)
+        storage.write_atomic(part, json.dumps(asdict(result), sort_keys=True).encode("utf-8"))
+        storage.rename(temporary, final)
         return result
 
 
@@ -186,7 +187,7 @@ _WRITER: ShardWriter | None = None
 _PROGRESS: Any = None
 
 
-def _init_worker(recipe: Recipe | None, out_dir: Path, options: FactoryOptions | None, queue: Any) -> None:
+def _init_worker(recipe: Recipe | None, out_dir: str, options: FactoryOptions | None, queue: Any) -> None:
     global _WRITER, _PROGRESS
     if _WRITER is None and recipe is not None:
         _WRITER = ShardWriter(recipe, out_dir, options)
@@ -200,21 +201,21 @@ def _worker_task(task: ShardTask) -> ShardResult:
     return result
 
 
-def _load_part(out_dir: Path, task: ShardTask) -> ShardResult | None:
-    part = out_dir / PARTS_DIR / task.part_name
-    if not part.is_file():
+def _load_part(out_dir: str, task: ShardTask) -> ShardResult | None:
+    part = storage.join(out_dir, PARTS_DIR, task.part_name)
+    if not storage.exists(part):
         return None
-    data = json.loads(part.read_text(encoding="utf-8"))
+    data = json.loads(storage.read_text(part))
     data["task"] = ShardTask(**data["task"])
     return ShardResult(**data)
 
 
-def _already_complete(out_dir: Path, options: GenerateOptions, run_info: dict[str, Any]) -> dict[str, Any] | None:
+def _already_complete(out_dir: str, options: GenerateOptions, run_info: dict[str, Any]) -> dict[str, Any] | None:
     """The info of a finished dataset that `--resume` is asked to finish again, else None."""
-    info_path = out_dir / DATASET_INFO
-    if not (options.resume and info_path.is_file() and not (out_dir / RUN_FILE).is_file()):
+    info_path = storage.join(out_dir, DATASET_INFO)
+    if not (options.resume and storage.exists(info_path) and not storage.exists(storage.join(out_dir, RUN_FILE))):
         return None
-    info = json.loads(info_path.read_text(encoding="utf-8"))
+    info = json.loads(storage.read_text(info_path))
     counts = {split: data["count"] for split, data in info.get("splits", {}).items()}
     wanted = {split: n for split, n in run_info["counts"].items() if n}
     if info.get("recipe_hash") != run_info["recipe_hash"] or info.get("seed") != run_info["seed"] or counts != wanted:
@@ -222,41 +223,43 @@ def _already_complete(out_dir: Path, options: GenerateOptions, run_info: dict[st
     return info
 
 
-def _prepare_out_dir(out_dir: Path, options: GenerateOptions, run_info: dict[str, Any]) -> None:
-    run_file = out_dir / RUN_FILE
-    if out_dir.exists() and not out_dir.is_dir():
+def _prepare_out_dir(out_dir: str, options: GenerateOptions, run_info: dict[str, Any]) -> None:
+    run_file = storage.join(out_dir, RUN_FILE)
+    if storage.exists(out_dir) and not storage.isdir(out_dir):
         raise UserError(f"--out {out_dir}: exists and is not a directory")
-    non_empty = out_dir.is_dir() and any(out_dir.iterdir())
+    non_empty = storage.isdir(out_dir) and bool(storage.listdir(out_dir))
     if non_empty and options.resume:
-        if not run_file.is_file():
+        if not storage.exists(run_file):
             raise UserError(f"--out {out_dir}: nothing to resume (no {RUN_FILE}); use --overwrite to start anew")
-        previous = json.loads(run_file.read_text(encoding="utf-8"))
+        previous = json.loads(storage.read_text(run_file))
         if previous != run_info:
             changed = sorted(k for k in run_info if previous.get(k) != run_info[k])
             raise UserError(
                 f"--out {out_dir}: was started with a different {', '.join(changed)}; "
                 "--resume needs the same recipe, seed, count and weights (or use --overwrite)"
             )
-        for stale in list(out_dir.glob(f"*{TMP_SUFFIX}")) + list((out_dir / PARTS_DIR).glob(f"*{TMP_SUFFIX}")):
-            stale.unlink()
+        parts = storage.join(out_dir, PARTS_DIR)
+        for folder in (out_dir, parts):
+            if storage.isdir(folder):
+                for name in storage.listdir(folder):
+                    if name.endswith(TMP_SUFFIX):
+                        storage.remove(storage.join(folder, name))
         return
     if non_empty and not options.overwrite:
         raise UserError(
             f"--out {out_dir}: is not empty; pass --overwrite to replace it or --resume to finish an interrupted run"
         )
     if non_empty:
-        if not (run_file.is_file() or (out_dir / DATASET_INFO).is_file()):
+        if not (storage.exists(run_file) or storage.exists(storage.join(out_dir, DATASET_INFO))):
             raise UserError(f"--out {out_dir}: does not look like a synthocr dataset; refusing to delete it")
-        shutil.rmtree(out_dir)
-    (out_dir / PARTS_DIR).mkdir(parents=True, exist_ok=True)
-    tmp = run_file.with_name(run_file.name + TMP_SUFFIX)
-    tmp.write_text(json.dumps(run_info, sort_keys=True, indent=1), encoding="utf-8")
-    os.replace(tmp, run_file)
+        storage.rmtree(out_dir)
+    storage.makedirs(storage.join(out_dir, PARTS_DIR))
+    storage.write_atomic(run_file, json.dumps(run_info, sort_keys=True, indent=1).encode("utf-8"))
 
 
 @dataclass
 class GenerateSummary:
-    out_dir: Path
+    out_dir: str
     counts: dict[str, int]
     written_shards: int
     reused_shards: int
@@ -274,7 +277,7 @@ def generate(
     `on_start(total_samples, samples_already_done)` and `on_progress(n_new_samples)` feed the
     CLI's progress bar.
     """
-    out_dir = options.out_dir
+    out_dir = str(options.out_dir)
     counts = split_counts(recipe, options.count)
     if sum(counts.values()) == 0:
         raise UserError(f"{recipe.source}: splits: nothing to generate (every split is 0)")
@@ -295,7 +298,7 @@ def generate(
 
     done: dict[ShardTask, ShardResult] = {}
     for task in tasks:
-        if (out_dir / task.file_name(recipe.name)).is_file():
+        if storage.exists(storage.join(out_dir, task.file_name(recipe.name))):
             part = _load_part(out_dir, task)
             if part is not None:
                 done[task] = part
@@ -304,7 +307,11 @@ def generate(
         on_start(sum(counts.values()), sum(r.samples for r in done.values()))
 
     workers = max(1, min(options.workers, len(todo)))
-    if workers == 1:
+    if options.runner == "beam":
+        from synthocr.beam import run_beam
+
+        run_beam(recipe, out_dir, todo, factory_options, list(options.beam_options))
+    elif workers == 1:
         for task in todo:
             result = writer.write_shard(task, on_progress)
             done[task] = result
@@ -319,7 +326,7 @@ def _run_pool(
     writer: ShardWriter,
     todo: list[ShardTask],
     workers: int,
-    out_dir: Path,
+    out_dir: str,
     factory_options: FactoryOptions,
     on_progress: Callable[[int], None] | None,
     done: dict[ShardTask, ShardResult],
@@ -365,7 +372,7 @@ def _run_pool(
 
 
 def _finalise(
-    writer: ShardWriter, recipe: Recipe, out_dir: Path, counts: dict[str, int], tasks: list[ShardTask], options: GenerateOptions
+    writer: ShardWriter, recipe: Recipe, out_dir: str, counts: dict[str, int], tasks: list[ShardTask], options: GenerateOptions
 ) -> dict[str, Any]:
     import pandas as pd
 
@@ -399,8 +406,9 @@ def _finalise(
         fonts[split] = dict(sorted(split_fonts.items()))
         skipped_by_split[split] = dict(sorted(split_skips.items()))
         skipped.update(split_skips)
-        frame = pd.DataFrame(rows)
-        _atomic_write(manifest_path(out_dir, split), lambda p: frame.to_parquet(p, index=False))
+        buffer = io.BytesIO()
+        pd.DataFrame(rows).to_parquet(buffer, index=False)
+        storage.write_atomic(storage.join(out_dir, f"{split}.parquet"), buffer.getvalue())
 
     font_list = writer.factory.fonts.fonts
     weights = dict(zip((f.id for f in font_list), (round(float(w), 6) for w in writer.factory.fonts.weights)))
@@ -426,13 +434,8 @@ def _finalise(
             for f in font_list
         ],
     }
-    _atomic_write(out_dir / DATASET_INFO, lambda p: p.write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
-    shutil.rmtree(out_dir / PARTS_DIR, ignore_errors=True)
-    (out_dir / RUN_FILE).unlink(missing_ok=True)
+    text = json.dumps(info, indent=2, ensure_ascii=False) + "\n"
+    storage.write_atomic(storage.join(out_dir, DATASET_INFO), text.encode("utf-8"))
+    storage.rmtree(storage.join(out_dir, PARTS_DIR))
+    storage.remove(storage.join(out_dir, RUN_FILE))
     return info
-
-
-def _atomic_write(path: Path, write: Callable[[Path], Any]) -> None:
-    tmp = path.with_name(path.name + TMP_SUFFIX)
-    write(tmp)
-    os.replace(tmp, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,6 +16,11 @@ from synthocr.cli import app, user_errors
 from synthocr.errors import UserError
 
 console = Console(stderr=True)
+
+
+class Runner(str, Enum):
+    local = "local"
+    beam = "beam"
 
 
 class _Rate(TextColumn):
@@ -36,7 +42,7 @@ class _Rate(TextColumn):
 @user_errors
 def generate(
     recipe: Annotated[Path, typer.Argument(help="The recipe YAML file.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset directory to write.")],
+    out: Annotated[str, typer.Option("--out", "-o", help="Dataset directory to write (a local folder, or gs://... and other TensorFlow file systems).")],
     count: Annotated[Optional[int], typer.Option(min=1, help="Total samples, shared over the splits in the recipe's proportions.")] = None,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Worker processes (default: all cores).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Overrides the recipe's seed.")] = None,
@@ -45,6 +51,8 @@ def generate(
     mjsynth: Annotated[Optional[Path], typer.Option(help="MJSynth root (the 90kDICT32px folder or above) to mix in.")] = None,
     mjsynth_fraction: Annotated[Optional[float], typer.Option(min=0.0, max=0.99, help="Share of each split taken from MJSynth.")] = None,
     weights_from: Annotated[Optional[Path], typer.Option(help="A report.csv from `synthocr report`: weight the worst-read groups up.")] = None,
+    runner: Annotated[Runner, typer.Option(help="local: a process pool; beam: an Apache Beam pipeline (synthocr[beam]).")] = Runner.local,
+    beam_option: Annotated[Optional[list[str]], typer.Option(help="A Beam pipeline option K=V (repeatable), e.g. runner=DataflowRunner.")] = None,
 ) -> None:
     """Render, augment and write a dataset of TFRecord shards with its manifests."""
     from synthocr.generate import GenerateOptions, default_workers, generate as run_generate
@@ -59,9 +67,15 @@ def generate(
     font_weights, origin = None, None
     if weights_from is not None:
         font_weights, origin = _weights_from_report(loaded, weights_from)
+    beam_args = []
+    for option in beam_option or []:
+        if "=" not in option:
+            raise UserError(f"--beam-option {option!r}: expected K=V, e.g. runner=DirectRunner")
+        key, value = option.split("=", 1)
+        beam_args.append(f"--{key.lstrip('-')}={value}")
     options = GenerateOptions(
         out_dir=out, count=count, workers=workers or default_workers(), overwrite=overwrite, resume=resume,
-        font_weights=font_weights, weights_origin=origin,
+        font_weights=font_weights, weights_origin=origin, runner=runner.value, beam_options=tuple(beam_args),
     )
     rate = _Rate()
     progress = Progress(
