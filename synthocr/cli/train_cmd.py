@@ -1,1 +1,121 @@
-"""Commands of this area (filled in by its issue)."""
+"""Commands of the recogniser: `train`, `evaluate` and `predict`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from synthocr.cli import app, user_errors
+from synthocr.errors import UserError
+
+
+def _quiet_tensorflow() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def parse_data_arg(value: str) -> tuple[Path, float]:
+    """'DIR' or 'DIR:WEIGHT' -> (path, weight).
+
+    >>> parse_data_arg("runs/b:0.3")
+    (PosixPath('runs/b'), 0.3)
+    """
+    head, sep, tail = value.rpartition(":")
+    if sep and head:
+        try:
+            weight = float(tail)
+        except ValueError:
+            return Path(value), 1.0
+        if not weight > 0:
+            raise UserError(f"--data {value}: the weight must be a positive number")
+        return Path(head), weight
+    return Path(value), 1.0
+
+
+@app.command()
+@user_errors
+def train(
+    recipe: Annotated[Path, typer.Argument(help="recipe YAML; its `train:` section configures the run", exists=True, dir_okay=False)],
+    data: Annotated[list[str], typer.Option("--data", help="dataset dir, optionally weighted: --data A --data B:0.3")],
+    out: Annotated[Path, typer.Option("--out", help="run directory (model.keras, checkpoints, logs)")],
+    epochs: Annotated[Optional[int], typer.Option(help="epochs (overrides the recipe)", min=1)] = None,
+    steps: Annotated[Optional[int], typer.Option(help="stop after this many optimiser steps in all", min=1)] = None,
+    minutes: Annotated[Optional[float], typer.Option(help="stop after this many minutes of training", min=0.01)] = None,
+    batch_size: Annotated[Optional[int], typer.Option(help="batch size (overrides the recipe)", min=1)] = None,
+    precision: Annotated[Optional[str], typer.Option(help="auto | float32 | mixed (overrides the recipe)")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="continue the run in --out from its last checkpoint")] = False,
+) -> None:
+    """Trains the CRNN-CTC recogniser on one or more synthocr datasets."""
+    _quiet_tensorflow()
+    from synthocr.recipe import load_recipe
+    from synthocr.training.train import TrainData, TrainRequest, train as run_training
+
+    config = load_recipe(recipe).train_config.with_overrides(epochs=epochs, batch_size=batch_size, precision=precision)
+    sources = tuple(TrainData(*parse_data_arg(d)) for d in data)
+    request = TrainRequest(
+        config=config, data=sources, run_dir=out, max_steps=steps, minutes=minutes,
+        epochs_limited=epochs is not None or (steps is None and minutes is None), resume=resume,
+    )
+    result = run_training(request, on_message=lambda m: typer.echo(m, err=True))
+    if result.skipped:
+        skipped = ", ".join(f"{reason}: {n}" for reason, n in result.skipped.items())
+        typer.echo(f"skipped while reading {result.samples_read} training samples: {skipped}")
+    best = "" if result.best_val_cer is None else f", best val CER {result.best_val_cer:.4f}"
+    why = f" ({result.stopped_because})" if result.stopped_because else ""
+    typer.echo(f"{result.model_path}: {result.epochs_done} epochs, {result.steps} steps{best}{why}")
+
+
+@app.command()
+@user_errors
+def evaluate(
+    model: Annotated[Path, typer.Argument(help="model.keras or its run directory")],
+    data: Annotated[Path, typer.Argument(help="a synthocr dataset dir, a labels.tsv or an MJSynth root")],
+    out: Annotated[Path, typer.Option("--out", help="predictions.parquet to write")] = Path("predictions.parquet"),
+    split: Annotated[str, typer.Option(help="split of a dataset or MJSynth root")] = "test",
+    beam_width: Annotated[int, typer.Option(help="0: greedy; else CTC beam search of this width", min=0)] = 0,
+    batch_size: Annotated[int, typer.Option(help="images per inference batch", min=1)] = 128,
+    limit: Annotated[Optional[int], typer.Option(help="evaluate at most this many samples", min=1)] = None,
+    allow_charset_mismatch: Annotated[bool, typer.Option(help="score data with characters the model cannot output (as errors)")] = False,
+) -> None:
+    """Reads every sample, writes one row per sample to a parquet file and prints word accuracy and CER."""
+    _quiet_tensorflow()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from synthocr.training.evaluate import EvalRequest, evaluate as run_evaluation
+
+    request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit)
+    with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("evaluate", total=None)
+        result = run_evaluation(request, on_progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if result.charset_gaps:
+        typer.echo(f"warning: the model can never output {result.charset_gaps!r}; those samples count as errors", err=True)
+    s = result.summary
+    typer.echo(
+        f"{s['samples']} samples: word accuracy {s['exact']:.4f} exact, {s['caseless']:.4f} caseless, "
+        f"{s['benchmark']:.4f} benchmark (a-z0-9); CER {s['cer']:.4f}"
+    )
+    if result.skipped:
+        typer.echo("skipped: " + ", ".join(f"{reason}: {n}" for reason, n in result.skipped.items()))
+    typer.echo(f"wrote {result.out}")
+
+
+@app.command()
+@user_errors
+def predict(
+    model: Annotated[Path, typer.Argument(help="model.keras or its run directory")],
+    images: Annotated[list[Path], typer.Argument(help="image files")],
+    beam_width: Annotated[int, typer.Option(help="0: greedy; else CTC beam search of this width", min=0)] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+) -> None:
+    """Prints the text and confidence of each image."""
+    _quiet_tensorflow()
+    from synthocr.training.predict import predict as run_prediction
+
+    for p in run_prediction(model, images, beam_width):
+        if as_json:
+            typer.echo(json.dumps({"image": str(p.image), "text": p.text, "confidence": round(p.confidence, 6)}, ensure_ascii=False))
+        else:
+            typer.echo(f"{p.image}\t{p.text}\t{p.confidence:.4f}")

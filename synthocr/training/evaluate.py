@@ -1,0 +1,234 @@
+"""`evaluate`: reads every sample of a dataset split, a labels.tsv or an MJSynth root and scores it.
+
+One row per sample goes to predictions.parquet (the columns are listed in `ROW_COLUMNS`, then the
+sample's meta flattened). Shards go through the training pipeline's own `preprocess_image`;
+images that cannot be decoded are skipped and counted, never scored as wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
+from synthocr.errors import UserError
+from synthocr.records import Record
+from synthocr.training.charset import Charset
+from synthocr.training.scoring import score, summarise
+
+ROW_COLUMNS = (
+    "id", "text", "prediction", "confidence", "edit_distance", "cer", "exact", "caseless", "benchmark", "length",
+    "font", "source", "image_format", "data", "shard", "record_index", "image_path",
+)
+MJSYNTH_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ProgressCallback = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class EvalRequest:
+    """What to evaluate and how."""
+
+    model: Path
+    data: Path
+    out: Path
+    split: str = "test"
+    beam_width: int = 0
+    batch_size: int = 128
+    allow_charset_mismatch: bool = False
+    limit: int | None = None
+
+
+@dataclass
+class EvalResult:
+    """The summary printed by the CLI."""
+
+    out: Path
+    summary: dict[str, float]
+    skipped: dict[str, int] = field(default_factory=dict)
+    charset_gaps: str = ""
+    kind: str = "dataset"
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """Where one image came from and its labels; the image bytes go through tf.data separately."""
+
+    record: Record
+    shard: str | None
+    record_index: int
+    image_path: str | None
+
+
+def flatten_meta(meta: dict[str, Any], taken: set[str]) -> dict[str, Any]:
+    """Meta values as parquet columns: lists joined with '+', dicts as JSON, clashing keys prefixed `meta_`.
+
+    >>> flatten_meta({"augment": ["GaussNoise", "MotionBlur"], "text": "x"}, {"text"})
+    {'augment': 'GaussNoise+MotionBlur', 'meta_text': 'x'}
+    """
+    out: dict[str, Any] = {}
+    for key, value in meta.items():
+        if isinstance(value, list):
+            value = "+".join(str(v) for v in value)
+        elif isinstance(value, dict):
+            value = json.dumps(value, sort_keys=True, ensure_ascii=False)
+        out[f"meta_{key}" if key in taken else key] = value
+    return out
+
+
+def _labels_tsv_reader() -> Callable[..., Iterator[Record]]:
+    try:
+        from synthocr.sources.labels_tsv import iter_labels_tsv
+    except ImportError:
+        return _iter_labels_tsv
+    return iter_labels_tsv
+
+
+def _iter_labels_tsv(path: Path, skips: Counter, name: str | None = None) -> Iterator[Record]:
+    """A minimal labels.tsv reader, used until `synthocr.sources.labels_tsv` is in the tree."""
+    source = f"real:{name or path.parent.name}"
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        relative, sep, text = line.partition("\t")
+        if not sep:
+            raise UserError(f"{path}:{number}: expected 'relative/path<TAB>text', got {line!r}")
+        image_path = path.parent / relative
+        if not image_path.is_file():
+            skips["missing image"] += 1
+            continue
+        data = image_path.read_bytes()
+        image_format = "png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
+        yield Record(f"{path.parent.name}/{relative}", data, image_format, 0, 0, text, "", source, 0, {"path": relative})
+
+
+def _data_charset_and_samples(request: EvalRequest, skips: Counter) -> tuple[str, str, Iterator[_Sample] | None, list[str]]:
+    """(kind, the data's characters, a record iterator or None for shards, shard files)."""
+    data = request.data
+    if data.is_dir() and is_dataset_dir(data):
+        info = read_dataset_info(data)
+        files = [str(p.resolve()) for p in list_shards(data, request.split)]
+        if not files:
+            raise UserError(f"{data}: no shards for split {request.split!r} (--split)")
+        return "dataset", info.get("charset", ""), None, files
+    if data.is_file() and data.suffix == ".tsv":
+        reader = _labels_tsv_reader()
+        texts = [line.partition("\t")[2] for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
+        records = reader(data, skips)
+        samples = (_Sample(r, None, -1, str((data.parent / r.meta.get("path", "")).resolve())) for r in records)
+        return "labels.tsv", "".join(sorted(set("".join(texts)))), samples, []
+    if data.is_dir():
+        try:
+            from synthocr.sources.mjsynth import iter_mjsynth
+        except ImportError:
+            raise UserError(f"{data}: not a synthocr dataset (no dataset_info.json), and this install has no MJSynth reader") from None
+        records = iter_mjsynth(data, request.split, skips)
+        samples = (_Sample(r, None, -1, str((data / r.meta.get("path", "")).resolve())) for r in records)
+        return "mjsynth", MJSYNTH_CHARSET, samples, []
+    raise UserError(f"{data}: not a dataset directory, a labels.tsv or an MJSynth root")
+
+
+def _shard_batches(files: list[str], recognizer: Any, batch_size: int, limit: int | None) -> tuple[Any, int]:
+    """Batches of (images, shard, index, serialised record) from shards; images that fail to decode are dropped."""
+    import tensorflow as tf
+
+    from synthocr.training.pipeline import AUTOTUNE, indexed_shard_records, parse_record, preprocess_image
+    from synthocr.records import KEY_IMAGE
+
+    from synthocr.tfrecord import read_records
+
+    total = sum(1 for f in files for _ in read_records(f, verify=False))
+    data = indexed_shard_records(files)
+    if limit is not None:
+        data = data.take(limit)
+        total = min(total, limit)
+    spec = recognizer.spec
+
+    def prepare(shard: tf.Tensor, index: tf.Tensor, serialized: tf.Tensor) -> tuple[tf.Tensor, ...]:
+        return preprocess_image(parse_record(serialized)[KEY_IMAGE], spec), shard, index, serialized
+
+    data = data.map(prepare, num_parallel_calls=AUTOTUNE).ignore_errors()
+    return data.batch(batch_size).prefetch(AUTOTUNE), total
+
+
+def _record_batches(samples: Iterator[_Sample], recognizer: Any, batch_size: int, limit: int | None, kept: list[_Sample]) -> Any:
+    """Batches of (images, position in `kept`) from an iterator of samples; undecodable images are dropped."""
+    import tensorflow as tf
+
+    from synthocr.training.pipeline import AUTOTUNE, preprocess_image
+
+    spec = recognizer.spec
+
+    def generate() -> Iterator[tuple[int, bytes]]:
+        for sample in samples:
+            if limit is not None and len(kept) >= limit:
+                return
+            kept.append(sample)
+            yield len(kept) - 1, sample.record.image
+
+    data = tf.data.Dataset.from_generator(
+        generate, output_signature=(tf.TensorSpec((), tf.int64), tf.TensorSpec((), tf.string))
+    )
+    data = data.map(lambda i, encoded: (preprocess_image(encoded, spec), i), num_parallel_calls=AUTOTUNE).ignore_errors()
+    return data.batch(batch_size).prefetch(AUTOTUNE)
+
+
+def _row(sample: _Sample, prediction: str, confidence: float, data_path: str) -> dict[str, Any]:
+    record = sample.record
+    row: dict[str, Any] = {"id": record.id, "text": record.text, "prediction": prediction, "confidence": confidence}
+    row.update(score(record.text, prediction))
+    row.update({
+        "font": record.font, "source": record.source, "image_format": record.image_format, "data": data_path,
+        "shard": sample.shard, "record_index": sample.record_index, "image_path": sample.image_path,
+    })
+    row.update(flatten_meta(record.meta, set(ROW_COLUMNS)))
+    return row
+
+
+def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, total: None) -> EvalResult:
+    """Writes predictions.parquet for the data and returns the accuracies and what was skipped."""
+    import pandas as pd
+
+    from synthocr.records import decode_example
+    from synthocr.training.inference import load_recognizer
+
+    recognizer = load_recognizer(request.model)
+    skips: Counter = Counter()
+    kind, data_chars, samples, files = _data_charset_and_samples(request, skips)
+    gaps = recognizer.charset.missing(data_chars)
+    if gaps and not request.allow_charset_mismatch:
+        raise UserError(
+            f"{request.data}: the data has characters the model can never output: {gaps!r} "
+            f"(model charset {recognizer.charset.chars!r}); pass --allow-charset-mismatch to score them as errors"
+        )
+    data_path = str(request.data.resolve())
+    rows: list[dict[str, Any]] = []
+    read = 0
+    if samples is None:
+        batches, total = _shard_batches(files, recognizer, request.batch_size, request.limit)
+        for images, shards, indices, serialized in batches:
+            decoded = recognizer.read(images, request.beam_width)
+            for shard, index, payload, word in zip(shards.numpy(), indices.numpy(), serialized.numpy(), decoded):
+                sample = _Sample(decode_example(payload), shard.decode(), int(index), None)
+                rows.append(_row(sample, word.text, word.confidence, data_path))
+            on_progress(len(rows), total)
+        read = total
+    else:
+        kept: list[_Sample] = []
+        for images, positions in _record_batches(samples, recognizer, request.batch_size, request.limit, kept):
+            decoded = recognizer.read(images, request.beam_width)
+            rows.extend(_row(kept[int(p)], w.text, w.confidence, data_path) for p, w in zip(positions.numpy(), decoded))
+            on_progress(len(rows), None)
+        read = len(kept)
+    if read > len(rows):
+        skips["undecodable image"] += read - len(rows)
+    frame = pd.DataFrame(rows, columns=None if rows else list(ROW_COLUMNS))
+    if rows and (frame["font"] == "").all():
+        frame = frame.drop(columns="font")
+    request.out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(request.out, index=False)
+    summary = summarise(frame["text"], frame["prediction"]) if rows else summarise([], [])
+    return EvalResult(request.out, summary, dict(skips), gaps, kind)

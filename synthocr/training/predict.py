@@ -1,0 +1,43 @@
+"""`predict`: the text and confidence of each image file, read with a trained recogniser."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from synthocr.errors import UserError
+from synthocr.training.decode import Decoded
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One image and what the model read in it."""
+
+    image: Path
+    text: str
+    confidence: float
+
+
+def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batch_size: int = 64) -> Iterator[Prediction]:
+    """Reads the images in batches with the same preprocessing as training; a UserError names a bad image."""
+    import tensorflow as tf
+
+    from synthocr.training.inference import load_recognizer
+    from synthocr.training.pipeline import preprocess_image
+
+    recognizer = load_recognizer(model)
+    for image in images:
+        if not image.is_file():
+            raise UserError(f"{image}: no such image file")
+    for start in range(0, len(images), batch_size):
+        chunk = images[start : start + batch_size]
+        batch = []
+        for image in chunk:
+            try:
+                batch.append(preprocess_image(tf.constant(image.read_bytes()), recognizer.spec))
+            except tf.errors.InvalidArgumentError:
+                raise UserError(f"{image}: not a decodable image (PNG, JPEG, GIF or BMP)") from None
+        words: list[Decoded] = recognizer.read(tf.stack(batch), beam_width)
+        for image, word in zip(chunk, words):
+            yield Prediction(image, word.text, word.confidence)
