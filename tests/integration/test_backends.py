@@ -1,0 +1,35 @@
+"""The model code is backend-agnostic: it builds and trains a step under JAX (where installed)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+
+import pytest
+
+JAX_STEP = """
+import keras, numpy as np
+assert keras.backend.backend() == "jax", keras.backend.backend()
+from synthocr.training.model import build_model
+model = build_model("crnn-small", 11)
+model.compile(optimizer=keras.optimizers.Adam(1e-3, clipnorm=5.0), loss=keras.losses.CTC())
+rng = np.random.default_rng(0)
+images = rng.random((4, 32, 128, 1), dtype=np.float32)
+labels = np.array([[1, 2, 3, 0, 0], [4, 5, 0, 0, 0], [6, 7, 8, 9, 0], [10, 1, 0, 0, 0]], np.int32)
+first = float(model.train_on_batch(images, labels))
+for _ in range(5):
+    last = float(model.train_on_batch(images, labels))
+assert model.predict_on_batch(images).shape == (4, 31, 11)
+print(first, last)
+"""
+
+
+@pytest.mark.skipif(importlib.util.find_spec("jax") is None, reason="JAX is not installed")
+def test_model_trains_a_step_under_jax() -> None:
+    env = {**os.environ, "KERAS_BACKEND": "jax", "CUDA_VISIBLE_DEVICES": ""}
+    result = subprocess.run([sys.executable, "-c", JAX_STEP], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    first, last = map(float, result.stdout.split()[-2:])
+    assert last < first
