@@ -17,6 +17,8 @@ from typing import Any
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
 from synthocr.errors import UserError
 from synthocr.records import Record
+from synthocr.sources.labels_tsv import LABELS_FILE, iter_labels_tsv, resolve_labels_file
+from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
 from synthocr.training.charset import Charset
 from synthocr.training.scoring import score, summarise
 
@@ -79,32 +81,6 @@ def flatten_meta(meta: dict[str, Any], taken: set[str]) -> dict[str, Any]:
     return out
 
 
-def _labels_tsv_reader() -> Callable[..., Iterator[Record]]:
-    try:
-        from synthocr.sources.labels_tsv import iter_labels_tsv
-    except ImportError:
-        return _iter_labels_tsv
-    return iter_labels_tsv
-
-
-def _iter_labels_tsv(path: Path, skips: Counter, name: str | None = None) -> Iterator[Record]:
-    """A minimal labels.tsv reader, used until `synthocr.sources.labels_tsv` is in the tree."""
-    source = f"real:{name or path.parent.name}"
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        relative, sep, text = line.partition("\t")
-        if not sep:
-            raise UserError(f"{path}:{number}: expected 'relative/path<TAB>text', got {line!r}")
-        image_path = path.parent / relative
-        if not image_path.is_file():
-            skips["missing image"] += 1
-            continue
-        data = image_path.read_bytes()
-        image_format = "png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
-        yield Record(f"{path.parent.name}/{relative}", data, image_format, 0, 0, text, "", source, 0, {"path": relative})
-
-
 def _data_charset_and_samples(request: EvalRequest, skips: Counter) -> tuple[str, str, Iterator[_Sample] | None, list[str]]:
     """(kind, the data's characters, a record iterator or None for shards, shard files)."""
     data = request.data
@@ -114,21 +90,19 @@ def _data_charset_and_samples(request: EvalRequest, skips: Counter) -> tuple[str
         if not files:
             raise UserError(f"{data}: no shards for split {request.split!r} (--split)")
         return "dataset", info.get("charset", ""), None, files
-    if data.is_file() and data.suffix == ".tsv":
-        reader = _labels_tsv_reader()
-        texts = [line.partition("\t")[2] for line in data.read_text(encoding="utf-8").splitlines() if line.strip()]
-        records = reader(data, skips)
-        samples = (_Sample(r, None, -1, str((data.parent / r.meta.get("path", "")).resolve())) for r in records)
-        return "labels.tsv", "".join(sorted(set("".join(texts)))), samples, []
+    if data.suffix == ".tsv" or (data / LABELS_FILE).is_file():
+        labels_file = resolve_labels_file(data)
+        lines = labels_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        texts = "".join(line.partition("\t")[2] for line in lines)
+        records = iter_labels_tsv(labels_file, skips, limit=request.limit)
+        samples = (_Sample(r, None, -1, str((labels_file.parent / r.meta["path"]).resolve())) for r in records)
+        return "labels.tsv", "".join(sorted(set(texts))), samples, []
     if data.is_dir():
-        try:
-            from synthocr.sources.mjsynth import iter_mjsynth
-        except ImportError:
-            raise UserError(f"{data}: not a synthocr dataset (no dataset_info.json), and this install has no MJSynth reader") from None
-        records = iter_mjsynth(data, request.split, skips)
-        samples = (_Sample(r, None, -1, str((data / r.meta.get("path", "")).resolve())) for r in records)
+        root = find_mjsynth_root(data)
+        records = iter_mjsynth(root, request.split, skips, limit=request.limit)
+        samples = (_Sample(r, None, -1, str((root / r.meta["path"]).resolve())) for r in records)
         return "mjsynth", MJSYNTH_CHARSET, samples, []
-    raise UserError(f"{data}: not a dataset directory, a labels.tsv or an MJSynth root")
+    raise UserError(f"{data}: not a dataset directory, a labels.tsv or an MJSynth root (no such file or folder)")
 
 
 def _shard_batches(files: list[str], recognizer: Any, batch_size: int, limit: int | None) -> tuple[Any, int]:
