@@ -33,6 +33,7 @@ BROKEN_REASONS = {
     "empty": SKIP_EMPTY,
     "truncated": SKIP_UNDECODABLE,
     "garbage": SKIP_UNDECODABLE,
+    "corrupt_scan": SKIP_UNDECODABLE,  # intact header and end, an invalid marker mid-scan
     "missing": SKIP_MISSING,
     "lexicon_mismatch": SKIP_LEXICON_MISMATCH,
     "malformed_line": SKIP_MALFORMED_LINE,
@@ -168,6 +169,9 @@ def make_fake_mjsynth(
                 data = b""
             elif kind == "truncated":
                 data = data[: len(data) // 2]
+            elif kind == "corrupt_scan":
+                middle = (data.find(b"\xff\xda") + len(data)) // 2
+                data = data[:middle] + b"\xff\x06" + data[middle + 2 :]
             elif kind == "garbage":
                 data = data[:3] + bytes(rng.randrange(256) for _ in range(200))
             path = folder / rel_path

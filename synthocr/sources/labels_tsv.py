@@ -135,9 +135,15 @@ def iter_labels_tsv(
     Raises:
         UserError: The file is missing or a line is not UTF-8 (naming file and line).
 
-    >>> from collections import Counter
-    >>> skipped = Counter()
-    >>> # for record in iter_labels_tsv("iiit5k/test/labels.tsv", skipped): ...
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "iiit5k"
+    >>> folder.mkdir()
+    >>> _ = (folder / "labels.tsv").write_text("gone.png\\tcafé\\nno tab here\\n", encoding="utf-8")
+    >>> skipped, notes = Counter(), []
+    >>> list(iter_labels_tsv(folder, skipped, on_skip=notes.append)), dict(skipped)
+    ([], {'real_missing': 1, 'real_no_tab': 1})
+    >>> [n.line_no for n in notes]
+    [1, 2]
     """
     labels_file = resolve_labels_file(path)
     name = default_source_name(labels_file) if name is None else name

@@ -270,10 +270,13 @@ def iter_mjsynth(
         num_shards: How many disjoint shards the split is read in.
         limit: Stop after this many records.
 
-    >>> import os
-from collections import Counter
+    >>> import tempfile
+    >>> from synthocr.sources.fake_mjsynth import make_fake_mjsynth
+    >>> fake = make_fake_mjsynth(tempfile.mkdtemp(), ["Hello", "world", "again"],
+    ...                          split_counts={"train": 3}, broken={"empty": 1})
     >>> skipped = Counter()
-    >>> # records = list(iter_mjsynth("/data/mjsynth", "val", skipped))
+    >>> [r.text for r in iter_mjsynth(fake.top, "train", skipped)], dict(skipped)
+    (['Hello', 'again'], {'mjsynth_empty': 1})
     """
     if not 0 <= shard_index < num_shards:
         raise ValueError(f"shard_index {shard_index} not in [0, {num_shards})")

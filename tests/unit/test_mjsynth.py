@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import tracemalloc
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from synthocr.errors import UserError
 from synthocr.records import Record, decode_example, encode_example
-from synthocr.sources import Skip
+from synthocr.sources import Skip, decoded_size
 from synthocr.sources.fake_mjsynth import BROKEN_REASONS, FakeMJSynth, make_fake_mjsynth
 from synthocr.sources.mjsynth import (
     AnnotationLine,
@@ -28,7 +30,15 @@ WORDS = [
     "ink", "Jolly", "kite", "lemon", "Mango", "night", "Ocean", "pear", "Queen", "river",
     "Stone", "tiger", "Umbra", "vivid", "Water", "xenon", "Yield", "zebra", "Alpha", "beta",
 ]  # fmt: skip
-DAMAGE = {"empty": 1, "truncated": 1, "garbage": 1, "missing": 1, "lexicon_mismatch": 1, "malformed_line": 1}
+DAMAGE = {
+    "empty": 1,
+    "truncated": 1,
+    "garbage": 1,
+    "corrupt_scan": 1,
+    "missing": 1,
+    "lexicon_mismatch": 1,
+    "malformed_line": 1,
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +63,13 @@ def test_reader_skips_exactly_the_damaged_entries(fake: FakeMJSynth) -> None:
     assert skipped == Counter(
         {
             "mjsynth_empty": 1,
-            "mjsynth_undecodable": 2,
+            "mjsynth_undecodable": 3,
             "mjsynth_missing": 1,
             "mjsynth_lexicon_mismatch": 1,
             "mjsynth_malformed_line": 1,
         }
     )
-    assert len(records) == 14
+    assert len(records) == 13
     assert [r.text for r in records] == [e.text for e in fake.valid("train")]
     damaged = sorted((e.line_index + 1, e.broken) for e in fake.entries["train"] if e.broken)
     assert [n.line_no for n in notes] == [line_no for line_no, _ in damaged]
@@ -78,6 +88,15 @@ def test_records_keep_case_bytes_and_meta(fake: FakeMJSynth) -> None:
         assert record.height == 32 and record.width >= 16
         assert decode_example(encode_example(record)) == record
     assert {r.text for r in records} >= {"BANANA", "Mango"} - {e.text for e in fake.entries["train"] if e.broken}
+
+
+def test_decode_check_rejects_what_headers_cannot_show(fake: FakeMJSynth) -> None:
+    sound = (fake.folder / fake.valid("train")[0].rel_path).read_bytes()
+    middle = (sound.find(b"\xff\xda") + len(sound)) // 2
+    assert decoded_size(sound) == (32, Image.open(io.BytesIO(sound)).width)
+    assert decoded_size(sound[:middle]) is None  # truncated
+    assert decoded_size(sound[:middle] + b"\xff\x06" + sound[middle + 2 :]) is None  # OpenCV accepts this one
+    assert decoded_size(b"") is None
 
 
 def test_other_splits_are_clean(fake: FakeMJSynth) -> None:
@@ -174,7 +193,7 @@ def test_selection_memory_is_bounded_by_k_not_lines(tmp_path: Path) -> None:
 
 def test_selected_records_replace_broken_ones_by_spares(fake: FakeMJSynth) -> None:
     folder = open_mjsynth(fake.top)
-    selection = select_annotation_lines(folder.annotation_file("train"), seed=4, k=14, spares=6)
+    selection = select_annotation_lines(folder.annotation_file("train"), seed=4, k=13, spares=7)
     skipped: Counter[str] = Counter()
     records = list(iter_selected(folder, "train", selection, skipped))
     assert sorted(r.text for r in records) == sorted(e.text for e in fake.valid("train"))
@@ -182,7 +201,7 @@ def test_selected_records_replace_broken_ones_by_spares(fake: FakeMJSynth) -> No
     last = next(i for i, c in enumerate(selection.candidates) if f"mjsynth-train-{c.index}" == records[-1].id)
     passed = [fake.entries["train"][c.index].broken for c in selection.candidates[:last]]
     assert skipped == Counter(BROKEN_REASONS[kind] for kind in passed if kind)
-    assert sum(skipped.values()) == last + 1 - 14
+    assert sum(skipped.values()) == last + 1 - 13
     again = list(iter_selected(folder, "train", selection, Counter()))
     assert again == records
     assert all(isinstance(r, Record) for r in records)
