@@ -89,3 +89,35 @@ def write_dataset(
     }
     (root / DATASET_INFO).write_text(json.dumps(info), encoding="utf-8")
     return root
+
+
+RECIPE_YAML = """\
+name: tiny
+text:
+  sources:
+    - kind: words
+      path: english
+train:
+  model: crnn-small
+  batch_size: 16
+  epochs: 1
+  warmup_steps: 2
+  shuffle_buffer: 256
+  val_samples: 32
+"""
+
+
+def write_recipe(path: Path) -> Path:
+    path.write_text(RECIPE_YAML, encoding="utf-8")
+    return path
+
+
+def quick_run(root: Path, steps: int = 2) -> Path:
+    """A run directory trained for a few steps on a tiny dataset (for evaluate/predict plumbing tests)."""
+    from synthocr.training.config import TrainConfig
+    from synthocr.training.train import TrainData, TrainRequest, train
+
+    data = write_dataset(root / "data", {"train": 40, "val": 20, "test": 20})
+    config = TrainConfig(model="crnn-small", batch_size=8, epochs=1, warmup_steps=0, shuffle_buffer=64, val_samples=8)
+    train(TrainRequest(config, (TrainData(data),), root / "run", max_steps=steps, verbose=0))
+    return root / "run"

@@ -1,0 +1,106 @@
+"""Evaluation: predictions.parquet columns from shards and from a labels.tsv, skips, user errors."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from synthocr.cli import app
+
+from .train_fixtures import CHARSET, make_records, quick_run, write_dataset
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return quick_run(tmp_path_factory.mktemp("eval"))
+
+
+def _labels_tsv(folder: Path, words: list[str], undecodable: int = 0) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for record, word in zip(make_records(len(words), seed=5, words=tuple(words)), words):
+        (folder / f"{word}.png").write_bytes(record.image)
+        lines.append(f"{word}.png\t{word}")
+    for i in range(undecodable):
+        (folder / f"broken{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n not really an image")
+        lines.append(f"broken{i}.png\tcat")
+    (folder / "labels.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "labels.tsv"
+
+
+def test_evaluate_a_dataset_split_writes_one_row_per_sample(run_dir: Path, tmp_path: Path) -> None:
+    data = run_dir.parent / "data"
+    out = tmp_path / "predictions.parquet"
+    result = runner.invoke(app, ["evaluate", str(run_dir), str(data), "--out", str(out), "--split", "val"])
+    assert result.exit_code == 0, result.output
+    assert "20 samples: word accuracy" in result.output
+    frame = pd.read_parquet(out)
+    assert len(frame) == 20
+    for column in ("id", "text", "prediction", "confidence", "edit_distance", "cer", "exact", "caseless", "benchmark",
+                   "length", "font", "source", "image_format", "data", "shard", "record_index", "image_path",
+                   "font_size", "background", "augment"):
+        assert column in frame.columns, column
+    assert set(frame["font"]) <= {"Roboto-Regular", "OpenSans-Regular", "DroidSans-Bold"}
+    assert set(frame["source"]) == {"synth"} and set(frame["augment"]) == {"none"}
+    assert frame["confidence"].between(0, 1).all()
+    assert (frame["cer"] == frame["edit_distance"] / frame["length"].clip(lower=1)).all()
+    assert sorted(frame["record_index"]) == sorted(list(range(10)) * 2)  # two shards of 10
+    assert frame["shard"].map(lambda s: Path(s).is_file()).all() and frame["image_path"].isna().all()
+    assert frame["data"].iloc[0] == str(data.resolve())
+
+
+def test_evaluate_labels_tsv_skips_and_counts_an_undecodable_image(run_dir: Path, tmp_path: Path) -> None:
+    labels = _labels_tsv(tmp_path / "real", ["cat", "tree", "music"], undecodable=1)
+    out = tmp_path / "real.parquet"
+    result = runner.invoke(app, ["evaluate", str(run_dir / "model.keras"), str(labels), "--out", str(out), "--beam-width", "4"])
+    assert result.exit_code == 0, result.output
+    assert "3 samples" in result.output and "real_undecodable: 1" in result.output
+    frame = pd.read_parquet(out)
+    assert sorted(frame["text"]) == ["cat", "music", "tree"]
+    assert "font" not in frame.columns  # real images: the font is unknown
+    assert set(frame["source"]) == {"real:real"}
+    assert frame["image_path"].map(lambda p: Path(p).is_file()).all() and (frame["record_index"] == -1).all()
+
+
+def test_records_with_corrupt_images_in_shards_are_skipped_and_counted(run_dir: Path, tmp_path: Path) -> None:
+    from synthocr.records import Record
+    from synthocr.training.evaluate import EvalRequest, evaluate
+
+    broken = Record("broken", b"not an image", "png", 32, 10, "cat", "Roboto-Regular", "synth", 1, {})
+    data = write_dataset(tmp_path / "data", {"test": 6}, shards=1, extra={"test": [broken]})
+    result = evaluate(EvalRequest(run_dir, data, tmp_path / "p.parquet"))
+    assert result.summary["samples"] == 6
+    assert result.skipped == {"undecodable image": 1}
+
+
+def test_missing_model_file_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    labels = _labels_tsv(tmp_path / "real", ["cat"])
+    result = runner.invoke(app, ["evaluate", str(tmp_path / "nope" / "model.keras"), str(labels)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"error: {tmp_path / 'nope' / 'model.keras'}: no such model file (give a run directory or its model.keras)"]
+
+
+def test_charset_mismatch_is_reported_not_mis_scored(run_dir: Path, tmp_path: Path) -> None:
+    data = write_dataset(tmp_path / "wider", {"test": 4}, shards=1, charset=CHARSET + "QZ")
+    result = runner.invoke(app, ["evaluate", str(run_dir), str(data), "--out", str(tmp_path / "p.parquet")])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "can never output: 'QZ'" in lines[0]
+    allowed = runner.invoke(app, ["evaluate", str(run_dir), str(data), "--out", str(tmp_path / "p.parquet"), "--allow-charset-mismatch"])
+    assert allowed.exit_code == 0 and "'QZ'" in allowed.output
+
+
+def test_predict_rejects_an_unreadable_image(run_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"garbage")
+    result = runner.invoke(app, ["predict", str(run_dir), str(bad)])
+    assert result.exit_code == 2 and "not a decodable image" in result.output
