@@ -27,13 +27,14 @@ def _writer(recipe: Recipe, out_dir: str, options: FactoryOptions) -> Any:
     return _WRITERS[key]
 
 
-def write_shard(task: Any, recipe: Recipe, out_dir: str, options: FactoryOptions) -> dict[str, Any]:
-    """One Beam element: writes a shard and its part; returns a small summary for the logs."""
-    result = _writer(recipe, out_dir, options).write_shard(task)
+def write_shard(element: tuple[Any, Any], recipe: Recipe, out_dir: str, options: FactoryOptions) -> dict[str, Any]:
+    """One Beam element, (shard task, its mix): writes the shard and its part; returns a summary."""
+    task, mix = element
+    result = _writer(recipe, out_dir, options).write_shard(task, mix)
     return {"split": task.split, "shard": task.index, "samples": result.samples}
 
 
-def run_beam(recipe: Recipe, out_dir: str, tasks: list[Any], options: FactoryOptions, beam_args: list[str]) -> None:
+def run_beam(recipe: Recipe, out_dir: str, tasks: list[tuple[Any, Any]], options: FactoryOptions, beam_args: list[str]) -> None:
     """Runs the shard tasks through Beam; blocks until the pipeline finishes."""
     try:
         import apache_beam as beam

@@ -21,6 +21,7 @@ from typing import Any
 from synthocr import __version__, storage
 from synthocr.dataset import DATASET_INFO, SPLITS, shard_name
 from synthocr.errors import UserError
+from synthocr.mixing import MixLoader, ShardMix, ShardMixer, plan_mix
 from synthocr.recipe import Recipe
 from synthocr.records import (
     BYTES_KEYS,
@@ -103,6 +104,17 @@ def split_counts(recipe: Recipe, total: int | None) -> dict[str, int]:
     return result
 
 
+def plan_mixes(recipe: Recipe, counts: dict[str, int], tasks: list[ShardTask]) -> dict[ShardTask, ShardMix]:
+    """The mix of every shard of every split that mixes in MJSynth or labels.tsv sources."""
+    mixes: dict[ShardTask, ShardMix] = {}
+    for split in SPLITS:
+        split_tasks = [t for t in tasks if t.split == split]
+        plan = plan_mix(recipe, split, counts.get(split, 0), [(t.start, t.stop) for t in split_tasks]) if split_tasks else None
+        if plan is not None:
+            mixes.update(zip(split_tasks, plan))
+    return mixes
+
+
 def plan_shards(counts: dict[str, int], shard_size: int) -> list[ShardTask]:
     tasks = []
     for split in SPLITS:
@@ -145,11 +157,20 @@ class ShardWriter:
         self.recipe = recipe
         self.out_dir = str(out_dir)
         self.factory = SampleFactory(recipe, factory_options)
+        self.loader = MixLoader()
 
-    def records(self, task: ShardTask, skips: Counter[str], progress: Callable[[int], None] | None = None) -> Iterator[Record]:
+    def records(
+        self, task: ShardTask, skips: Counter[str], mix: ShardMix | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[Record]:
+        """The shard's records in order: synthetic ones and, where the mix schedules them, others."""
+        mixer = ShardMixer(mix, self.loader, self.factory.text.rejection, skips) if mix is not None else None
         pending = 0
         for index in range(task.start, task.stop):
-            yield self.factory.make(task.split, index, skips)
+            record = None
+            if mixer is not None and (number := mixer.source_at(index - task.start)):
+                record = mixer.take(number)  # None: that source ran out, a synthetic sample stands in
+            yield record if record is not None else self.factory.make(task.split, index, skips)
             pending += 1
             if progress is not None and pending >= PROGRESS_EVERY:
                 progress(pending)
@@ -157,7 +178,9 @@ class ShardWriter:
         if progress is not None and pending:
             progress(pending)
 
-    def write_shard(self, task: ShardTask, progress: Callable[[int], None] | None = None) -> ShardResult:
+    def write_shard(
+        self, task: ShardTask, mix: ShardMix | None = None, progress: Callable[[int], None] | None = None
+    ) -> ShardResult:
         final_name = task.file_name(self.recipe.name)
         final = storage.join(self.out_dir, final_name)
         temporary = final + TMP_SUFFIX
@@ -167,7 +190,7 @@ class ShardWriter:
         rows = []
         with storage.open_file(temporary, "wb") as stream:
             writer = TFRecordWriter(stream)
-            for position, record in enumerate(self.records(task, skips, progress)):
+            for position, record in enumerate(self.records(task, skips, mix, progress)):
                 writer.write(encode_example(record))
                 fonts[record.font] += 1
                 sources[record.source] += 1
@@ -194,9 +217,9 @@ def _init_worker(recipe: Recipe | None, out_dir: str, options: FactoryOptions | 
     _PROGRESS = queue
 
 
-def _worker_task(task: ShardTask) -> ShardResult:
+def _worker_task(task: ShardTask, mix: ShardMix | None) -> ShardResult:
     assert _WRITER is not None
-    result = _WRITER.write_shard(task, _PROGRESS.put if _PROGRESS is not None else None)
+    result = _WRITER.write_shard(task, mix, _PROGRESS.put if _PROGRESS is not None else None)
     result.rows = []  # the parent reads rows from the part file: no need to pickle them twice
     return result
 
@@ -294,6 +317,8 @@ def generate(
     finished = _already_complete(out_dir, options, run_info)
     if finished is not None:
         return GenerateSummary(out_dir, counts, 0, len(tasks), finished)
+    # Mixed-in sources are checked and their samples chosen before anything is written.
+    mixes = plan_mixes(recipe, counts, tasks)
     _prepare_out_dir(out_dir, options, run_info)
 
     done: dict[ShardTask, ShardResult] = {}
@@ -310,13 +335,13 @@ def generate(
     if options.runner == "beam":
         from synthocr.beam import run_beam
 
-        run_beam(recipe, out_dir, todo, factory_options, list(options.beam_options))
+        run_beam(recipe, out_dir, [(t, mixes.get(t)) for t in todo], factory_options, list(options.beam_options))
     elif workers == 1:
         for task in todo:
-            result = writer.write_shard(task, on_progress)
+            result = writer.write_shard(task, mixes.get(task), on_progress)
             done[task] = result
     else:
-        _run_pool(writer, todo, workers, out_dir, factory_options, on_progress, done)
+        _run_pool(writer, todo, mixes, workers, out_dir, factory_options, on_progress, done)
 
     info = _finalise(writer, recipe, out_dir, counts, tasks, options)
     return GenerateSummary(out_dir, counts, len(todo), len(tasks) - len(todo), info)
@@ -325,6 +350,7 @@ def generate(
 def _run_pool(
     writer: ShardWriter,
     todo: list[ShardTask],
+    mixes: dict[ShardTask, ShardMix],
     workers: int,
     out_dir: str,
     factory_options: FactoryOptions,
@@ -342,7 +368,7 @@ def _run_pool(
         initargs = (writer.recipe, out_dir, factory_options, queue)
     pool = context.Pool(workers, initializer=_init_worker, initargs=initargs)
     try:
-        pending = [pool.apply_async(_worker_task, (task,)) for task in todo]
+        pending = [pool.apply_async(_worker_task, (task, mixes.get(task))) for task in todo]
         while pending:
             while not queue.empty():
                 n = queue.get()
