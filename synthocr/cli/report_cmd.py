@@ -1,1 +1,38 @@
-"""Commands of this area (filled in by its issue)."""
+"""`synthocr report`: per-font (or any column) error report of a predictions.parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from synthocr.cli import app, user_errors
+
+
+@app.command()
+@user_errors
+def report(
+    predictions: Annotated[Path, typer.Argument(help="predictions.parquet written by `synthocr evaluate`")],
+    by: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            "--by",
+            help="column to group by (repeat for nested groups), e.g. font, background, source, augment, length, skew; "
+            "default font, or source when there is no font column",
+        ),
+    ] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="folder for report.html/csv/parquet and confusions.csv (default: report/ beside PREDICTIONS)")] = None,
+    min_samples: Annotated[int, typer.Option(min=1, help="groups with fewer samples are listed but not ranked or flagged")] = 20,
+    compare: Annotated[Optional[Path], typer.Option(help="another predictions.parquet: the same groups side by side, delta and its significance")] = None,
+    limit: Annotated[Optional[int], typer.Option(min=1, help="show at most this many groups in the terminal (worst first)")] = None,
+) -> None:
+    """Word accuracy (95% Wilson interval), CER, confusions and worst examples per group, worst group first."""
+    from rich.console import Console
+
+    from synthocr.report import build_report, print_report
+
+    console = Console()
+    with console.status("building the report"):
+        built = build_report(predictions, tuple(by) if by else ("font",), out, min_samples, compare)
+    print_report(built, console, limit)

@@ -1,0 +1,16 @@
+"""Per-group error reports of a predictions.parquet: tables, confusions, worst examples, HTML, weights.
+
+>>> from pathlib import Path
+>>> from rich.console import Console
+>>> report = build_report(Path("run/predictions.parquet"), by=("font",))  # doctest: +SKIP
+>>> print_report(report, Console(), limit=10)  # doctest: +SKIP
+
+No TensorFlow anywhere in this package: shards are read with `synthocr.tfrecord`.
+"""
+
+from __future__ import annotations
+
+from synthocr.report.build import Report, build_report
+from synthocr.report.terminal import print_report
+
+__all__ = ["Report", "build_report", "print_report"]

@@ -1,0 +1,110 @@
+"""The report as a rich table: one row per group, worst first, the overall row last, then where the files went."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from synthocr.report.build import Report
+
+
+def _pct(value: float) -> str:
+    return "–" if value is None or math.isnan(value) else f"{100 * value:.1f}%"
+
+
+def _interval(low: float, high: float) -> str:
+    return f"{100 * low:.1f}–{100 * high:.1f}"
+
+
+def _status(row: dict[str, Any], min_samples: int) -> str:
+    if row["flagged"]:
+        return f"[bold red]▼ below rest[/] p={row['p_value']:.2g}"
+    return "" if row["ranked"] else f"[dim]< {min_samples}[/]"
+
+
+def _groups_table(report: Report, limit: int | None) -> tuple[Table, int]:
+    names = list(report.group_columns)
+    table = Table(title=f"word accuracy by {' × '.join(report.by)} · worst first", title_justify="left")
+    for name in names:
+        table.add_column(name, overflow="fold", max_width=32)
+    for column in ("samples", "word acc", "95% CI", "CER", "edits/word"):
+        table.add_column(column, justify="right")
+    table.add_column("top confusions", overflow="fold", max_width=34)
+    table.add_column("", no_wrap=True)
+    rows = report.groups.to_dict("records")
+    shown = rows if limit is None else rows[:limit]
+    for row in shown:
+        style = "red" if row["flagged"] else None if row["ranked"] else "dim"
+        table.add_row(
+            *[str(row[n]) for n in names], f"{row['samples']:,}", _pct(row["exact_rate"]),
+            _interval(row["exact_low"], row["exact_high"]), f"{row['cer']:.4f}", f"{row['mean_edit_distance']:.2f}",
+            row["top_confusions"], _status(row, report.min_samples), style=style,
+        )
+    o = report.overall
+    table.add_section()
+    table.add_row(
+        "overall", *[""] * (len(names) - 1), f"{o['samples']:,}", _pct(o["exact"]), _interval(o["exact_low"], o["exact_high"]),
+        f"{o['cer']:.4f}", f"{o['mean_edit_distance']:.2f}", "", "", style="bold",
+    )
+    return table, len(rows) - len(shown)
+
+
+def _compare_table(report: Report, limit: int | None) -> tuple[Table, int]:
+    assert report.compare is not None and report.compare_overall is not None
+    names = list(report.group_columns)
+    table = Table(title=f"A {report.predictions} vs B {report.compare_with} · delta = B − A, largest drop first",
+                  title_justify="left")
+    for name in names:
+        table.add_column(name, overflow="fold", max_width=32)
+    for column in ("n A", "acc A", "n B", "acc B", "delta", "p"):
+        table.add_column(column, justify="right")
+    table.add_column("", no_wrap=True)
+    rows = report.compare.to_dict("records")
+    shown = rows if limit is None else rows[:limit]
+
+    def verdict(significant: bool, delta: float) -> str:
+        return "" if not significant else "[green]B better[/]" if delta > 0 else "[red]B worse[/]"
+
+    def signed(delta: float) -> str:
+        return "–" if delta is None or pd.isna(delta) else f"{100 * delta:+.1f} pt"
+
+    def p(value: float) -> str:
+        return "–" if pd.isna(value) else f"{value:.2g}"
+
+    for row in shown:
+        table.add_row(
+            *[str(row[n]) for n in names], f"{row['samples_a']:,}", _pct(row["exact_rate_a"]), f"{row['samples_b']:,}",
+            _pct(row["exact_rate_b"]), signed(row["delta"]), p(row["p_value"]), verdict(row["significant"], row["delta"]),
+        )
+    c = report.compare_overall
+    table.add_section()
+    table.add_row(
+        "overall", *[""] * (len(names) - 1), f"{c['a']['samples']:,}", _pct(c["a"]["exact"]), f"{c['b']['samples']:,}",
+        _pct(c["b"]["exact"]), signed(c["delta"]), p(c["p_value"]), verdict(c["significant"], c["delta"]), style="bold",
+    )
+    return table, len(rows) - len(shown)
+
+
+def print_report(report: Report, console: Console, limit: int | None = None) -> None:
+    """Prints the groups table (at most `limit` rows, worst first), the comparison if any, and the files written."""
+    for note in report.notes:
+        console.print(f"[dim]note:[/] {note}")
+    table, left_out = _groups_table(report, limit)
+    console.print(table)
+    if left_out:
+        console.print(f"[dim]{left_out} more group(s) not shown; all are in {report.csv_path}[/]")
+    if report.compare is not None:
+        table, left_out = _compare_table(report, limit)
+        console.print(table)
+        if left_out:
+            console.print(f"[dim]{left_out} more group(s) not shown; all are in {report.compare_path}[/]")
+    flagged = int(report.groups["flagged"].sum())
+    console.print(
+        f"{flagged} group(s) significantly below the rest (two-proportion z-test, 5%); "
+        f"groups under {report.min_samples} samples are listed, not ranked"
+    )
+    console.print(f"wrote {report.out_dir}: " + ", ".join(p.name for p in report.files))
