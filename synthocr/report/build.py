@@ -89,6 +89,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     examples: dict[tuple[str, ...], list[Example]] = field(default_factory=dict)
     overall_confusions: list[tuple[Confusion, int]] = field(default_factory=list)
+    group_confusions: dict[tuple[str, ...], list[tuple[Confusion, int]]] = field(default_factory=dict)
     compare_with: Path | None = None
     compare: pd.DataFrame | None = None
     compare_overall: dict[str, Any] | None = None
@@ -299,6 +300,7 @@ def build_report(
         html_path=out_dir / "report.html", csv_path=out_dir / "report.csv", parquet_path=out_dir / "report.parquet",
         confusions_path=out_dir / "confusions.csv", min_samples=min_samples, group_columns=names, notes=notes,
         examples=examples, overall_confusions=_top(overall_counts),
+        group_confusions={k: _top(group_counts[k]) for k in keys},
     )
     if other is not None and compare is not None:
         other_overall = _overall(other)

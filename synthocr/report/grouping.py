@@ -2,7 +2,7 @@
 
 - A numeric column with more than `MAX_DISTINCT` distinct values (text length, skew, confidence)
   is cut at its quantiles into at most `BUCKETS` ranges of similar size, labelled `4–6` (integers,
-  both ends included) or `-1.8–-0.6` (floats, lower end included). Quantiles rather than fixed
+  both ends included) or `0.5–1.2` (floats, lower end included; `-1.8 to -0.6` when negative). Quantiles rather than fixed
   widths: every bucket gets enough samples to say something, whatever the distribution.
 - Integer, boolean and text columns with few values stay as they are.
 - An augmentation column (its name starts with `augment`) holds the transforms applied joined
@@ -103,7 +103,8 @@ def float_buckets(values: pd.Series, reference: pd.Series | None = None, buckets
         text = [_format_number(e, digits) for e in edges]
         if len(set(text)) == len(text):
             break
-    names = tuple(f"{a}–{b}" for a, b in zip(text[:-1], text[1:]))
+    joiner = " to " if edges[0] < 0 else "–"  # `-1.4–-0.67` reads badly
+    names = tuple(f"{a}{joiner}{b}" for a, b in zip(text[:-1], text[1:]))
     inner = edges[1:-1]
 
     def label(value: float) -> str:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from synthocr.report.build import Report
+from synthocr.report.confusions import confusion_label
 
 
 def _pct(value: float) -> str:
@@ -22,18 +23,26 @@ def _interval(low: float, high: float) -> str:
 
 def _status(row: dict[str, Any], min_samples: int) -> str:
     if row["flagged"]:
-        return f"[bold red]▼ below rest[/] p={row['p_value']:.2g}"
-    return "" if row["ranked"] else f"[dim]< {min_samples}[/]"
+        return f"[bold red]▼[/] p={row['p_value']:.1g}"
+    return "" if row["ranked"] else f"n<{min_samples}"
+
+
+def _confusions(report: Report, key: tuple[str, ...], limit: int = 3) -> str:
+    return " ".join(f"{confusion_label(c)}×{n}" for c, n in report.group_confusions.get(key, [])[:limit])
 
 
 def _groups_table(report: Report, limit: int | None) -> tuple[Table, int]:
     names = list(report.group_columns)
-    table = Table(title=f"word accuracy by {' × '.join(report.by)} · worst first", title_justify="left")
+    table = Table(
+        title=f"word accuracy by {' × '.join(report.by)}, worst first", title_justify="left",
+        caption="acc: exact word accuracy · CI: 95% Wilson · ED: mean edit distance · ▼: below the rest (z-test, 5%)",
+        caption_justify="left",
+    )
     for name in names:
-        table.add_column(name, overflow="fold", max_width=32)
-    for column in ("samples", "word acc", "95% CI", "CER", "edits/word"):
-        table.add_column(column, justify="right")
-    table.add_column("top confusions", overflow="fold", max_width=34)
+        table.add_column(name, overflow="fold", max_width=28)
+    for column in ("n", "acc", "95% CI", "CER", "ED"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("confusions", overflow="fold", max_width=24)
     table.add_column("", no_wrap=True)
     rows = report.groups.to_dict("records")
     shown = rows if limit is None else rows[:limit]
@@ -41,14 +50,14 @@ def _groups_table(report: Report, limit: int | None) -> tuple[Table, int]:
         style = "red" if row["flagged"] else None if row["ranked"] else "dim"
         table.add_row(
             *[str(row[n]) for n in names], f"{row['samples']:,}", _pct(row["exact_rate"]),
-            _interval(row["exact_low"], row["exact_high"]), f"{row['cer']:.4f}", f"{row['mean_edit_distance']:.2f}",
-            row["top_confusions"], _status(row, report.min_samples), style=style,
+            _interval(row["exact_low"], row["exact_high"]), f"{row['cer']:.3f}", f"{row['mean_edit_distance']:.2f}",
+            _confusions(report, tuple(str(row[n]) for n in names)), _status(row, report.min_samples), style=style,
         )
     o = report.overall
     table.add_section()
     table.add_row(
         "overall", *[""] * (len(names) - 1), f"{o['samples']:,}", _pct(o["exact"]), _interval(o["exact_low"], o["exact_high"]),
-        f"{o['cer']:.4f}", f"{o['mean_edit_distance']:.2f}", "", "", style="bold",
+        f"{o['cer']:.3f}", f"{o['mean_edit_distance']:.2f}", "", "", style="bold",
     )
     return table, len(rows) - len(shown)
 
@@ -56,12 +65,15 @@ def _groups_table(report: Report, limit: int | None) -> tuple[Table, int]:
 def _compare_table(report: Report, limit: int | None) -> tuple[Table, int]:
     assert report.compare is not None and report.compare_overall is not None
     names = list(report.group_columns)
-    table = Table(title=f"A {report.predictions} vs B {report.compare_with} · delta = B − A, largest drop first",
-                  title_justify="left")
+    table = Table(
+        title=f"A {report.predictions} vs B {report.compare_with}: delta = B − A, largest drop first",
+        title_justify="left", caption="p: two-proportion z-test; tested when both sides have enough samples",
+        caption_justify="left",
+    )
     for name in names:
-        table.add_column(name, overflow="fold", max_width=32)
+        table.add_column(name, overflow="fold", max_width=28)
     for column in ("n A", "acc A", "n B", "acc B", "delta", "p"):
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     rows = report.compare.to_dict("records")
     shown = rows if limit is None else rows[:limit]

@@ -9,8 +9,9 @@ group once, unweighted by size, since the factors multiply per-font weights), he
 so a font read twice as badly as the average is drawn twice as often, a font read perfectly is
 still drawn half as often as before (FLOOR = 0.5: the model must not forget it), and no font
 takes over the dataset (CAP = 4.0). Groups the report did not rank (fewer samples than its
---min-samples) or with fewer than `min_samples` here get factor 1, and so does every group when
-no group has errors (nothing to steer by).
+--min-samples; `min_samples` here for a report.csv without a `ranked` column) get factor 1 and
+do not count in the mean, and every group gets 1 when no counted group has errors (nothing to
+steer by).
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ def weights_from_report(path: Path, min_samples: int = MIN_SAMPLES) -> tuple[str
     """(the grouping column, {group value: factor}) from a report.csv written by `synthocr report`.
 
     A report grouped by several columns (nested) is refused: its factors would not map to one
-    recipe weight.
+    recipe weight. `min_samples` applies only to a report.csv without a `ranked` column.
     """
     path = Path(path)
     by, table = read_report_csv(path)
@@ -92,10 +93,13 @@ def weights_from_report(path: Path, min_samples: int = MIN_SAMPLES) -> tuple[str
     column = by[0]
     samples = _numbers(table, "samples", path)
     rates = _numbers(table, "exact_rate", path)
-    ranked = table["ranked"].str.lower().eq("true") if "ranked" in table.columns else pd.Series(True, index=table.index)
+    if "ranked" in table.columns:  # the report's own --min-samples decided
+        counted_rows = table["ranked"].str.lower().eq("true")
+    else:
+        counted_rows = samples >= min_samples
     groups = table[column].tolist()
     if len(set(groups)) != len(groups):
         raise UserError(f"{path}: column {column!r} lists a group twice; not a report grouped by {column!r}")
     errors = {g: 1.0 - float(r) for g, r in zip(groups, rates)}
-    counted = {g for g, n, ok in zip(groups, samples, ranked) if ok and n >= min_samples}
+    counted = {g for g, ok in zip(groups, counted_rows) if ok}
     return column, error_factors(errors, counted)
