@@ -44,13 +44,13 @@ th{background:#f0f3f6;font-weight:600;position:sticky;top:0}
 td.key,th.key,td.text{text-align:left}td.text{white-space:normal;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 tr.overall td{font-weight:600;background:#f7f9fb}tr.flagged td{background:#fdecea}tr.few td{color:#8a939d}
 .badge{display:inline-block;padding:0 6px;border-radius:9px;font-size:12px;color:#fff}
-.badge.flagged{background:#c0392b}.badge.few{background:#a9b1b9}.badge.up{background:#23863f}.badge.down{background:#c0392b}
+.badge.flagged{background:#a93226}.badge.few{background:#a9b1b9}.badge.up{background:#23863f}.badge.down{background:#a93226}
 svg text{font-size:12px;fill:#1d2430}svg .axis{fill:#6b7580;font-size:11px}
 .strip{display:flex;flex-wrap:wrap;gap:10px}
 figure{margin:0;padding:6px;border:1px solid #e1e5ea;border-radius:6px;background:#fafbfc;max-width:380px}
 figure img{display:block;image-rendering:auto;background:#fff;max-width:360px}
 figcaption{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;margin-top:4px;word-break:break-all}
-.truth{color:#23863f}.pred{color:#c0392b}.small{color:#6b7580;font-family:system-ui,sans-serif}
+.truth{color:#23863f}.pred{color:#a93226}.small{color:#6b7580;font-family:system-ui,sans-serif}
 .noimage{width:160px;height:40px;display:flex;align-items:center;justify-content:center;text-align:center;
   color:#8a939d;font-size:11px;border:1px dashed #c6ccd2;border-radius:4px;padding:2px}
 .none{color:#6b7580}
