@@ -36,4 +36,4 @@ def user_errors(func: F) -> F:
 
 
 # Each module registers its commands on `app` when imported.
-from synthocr.cli import generate_cmd, report_cmd, train_cmd  # noqa: E402,F401
+from synthocr.cli import demo_cmd, generate_cmd, report_cmd, train_cmd  # noqa: E402,F401
