@@ -52,6 +52,7 @@ STAT_COLUMNS = (
     "samples", "correct", "exact_rate", "exact_low", "exact_high", "cer", "mean_edit_distance", "edits", "chars",
     "mean_confidence", "p_value", "flagged", "ranked", "rank", "top_confusions", "worst_examples",
 )
+_ROW, _EXACT, _EDITS, _CHARS, _CONFIDENCE = (f"\0report_{n}" for n in ("row", "exact", "edits", "chars", "confidence"))
 COMPARE_STATS = ("samples", "correct", "exact_rate", "exact_low", "exact_high", "cer")
 
 
@@ -107,7 +108,7 @@ def read_predictions(path: Path) -> pd.DataFrame:
         raise UserError(f"{path}: no such predictions file")
     try:
         frame = pd.read_parquet(path)
-    except Exception as err:  # pyarrow raises several unrelated types for a file that is not parquet
+    except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError, its IO errors OSErrors
         raise UserError(f"{path}: not a parquet file ({type(err).__name__}: {err})") from None
     missing = [c for c in ("text", "prediction") if c not in frame.columns]
     if missing:
@@ -146,22 +147,22 @@ class _Grouped:
 
 def _group(frame: pd.DataFrame, columns: Sequence[GroupColumn], names: Sequence[str]) -> _Grouped:
     keys = pd.DataFrame({name: column.labels for name, column in zip(names, columns)}, index=frame.index)
-    keys["_row"] = np.arange(len(frame))
+    keys[_ROW] = np.arange(len(frame))
     for name, column in zip(names, columns):
         if column.kind == "transforms":
             keys = keys.explode(name)
     keys = keys.reset_index(drop=True)
-    values = frame.iloc[keys["_row"].to_numpy()]
-    keys["_exact"] = values["exact"].to_numpy()
-    keys["_edits"] = values["edit_distance"].to_numpy()
-    keys["_chars"] = values["length"].to_numpy()
-    keys["_confidence"] = values["confidence"].to_numpy(dtype=float) if "confidence" in frame.columns else np.nan
+    values = frame.iloc[keys[_ROW].to_numpy()]
+    keys[_EXACT] = values["exact"].to_numpy()
+    keys[_EDITS] = values["edit_distance"].to_numpy()
+    keys[_CHARS] = values["length"].to_numpy()
+    keys[_CONFIDENCE] = values["confidence"].to_numpy(dtype=float) if "confidence" in frame.columns else np.nan
     grouped = keys.groupby(list(names), sort=False, dropna=False)
     table = grouped.agg(
-        samples=("_row", "size"), correct=("_exact", "sum"), edits=("_edits", "sum"), chars=("_chars", "sum"),
-        mean_confidence=("_confidence", "mean"),
+        samples=(_ROW, "size"), correct=(_EXACT, "sum"), edits=(_EDITS, "sum"), chars=(_CHARS, "sum"),
+        mean_confidence=(_CONFIDENCE, "mean"),
     ).reset_index()
-    rows = {_key(k): keys["_row"].to_numpy()[positions] for k, positions in grouped.indices.items()}
+    rows = {_key(k): keys[_ROW].to_numpy()[positions] for k, positions in grouped.indices.items()}
     return _Grouped(table, rows)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -104,7 +105,7 @@ def float_buckets(values: pd.Series, reference: pd.Series | None = None, buckets
         if len(set(text)) == len(text):
             break
     joiner = " to " if edges[0] < 0 else "–"  # `-1.4–-0.67` reads badly
-    names = tuple(f"{a}{joiner}{b}" for a, b in zip(text[:-1], text[1:]))
+    names = tuple(f"{a}{joiner}{b}" for a, b in pairwise(text))
     inner = edges[1:-1]
 
     def label(value: float) -> str:

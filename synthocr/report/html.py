@@ -100,8 +100,10 @@ def chart(report: Report) -> str:
         return LABEL_WIDTH + plot * rate
 
     parts = [
-        f'<svg class="chart" width="{CHART_WIDTH}" height="{height}" viewBox="0 0 {CHART_WIDTH} {height}" '
-        f'role="img" aria-label="word accuracy per group">'
+        (
+            f'<svg class="chart" width="{CHART_WIDTH}" height="{height}" viewBox="0 0 {CHART_WIDTH} {height}" '
+            f'role="img" aria-label="word accuracy per group">'
+        )
     ]
     for tick in (0, 0.25, 0.5, 0.75, 1.0):
         parts.append(
@@ -140,8 +142,11 @@ def _table(report: Report) -> str:
     names = list(report.group_columns)
     head = "".join(f'<th class="key">{escape(n)}</th>' for n in names)
     rows = [
-        f"<table><thead><tr><th>rank</th>{head}<th>samples</th><th>word acc.</th><th>95% interval</th><th>CER</th>"
-        f'<th>mean edits</th><th>mean conf.</th><th class="key">top confusions</th><th class="key">status</th></tr></thead><tbody>'
+        (
+            f"<table><thead><tr><th>rank</th>{head}<th>samples</th><th>word acc.</th><th>95% interval</th><th>CER</th>"
+            f'<th>mean edits</th><th>mean conf.</th><th class="key">top confusions</th><th class="key">status</th>'
+            "</tr></thead><tbody>"
+        )
     ]
     o = report.overall
     rows.append(
@@ -175,14 +180,16 @@ def _compare(report: Report) -> str:
     c = report.compare_overall
     head = "".join(f'<th class="key">{escape(n)}</th>' for n in names)
     out = [
-        f"<section><h2>Comparison</h2><p class=\"meta\">A: {escape(str(report.predictions))}<br>"
-        f"B: {escape(str(report.compare_with))}<br>delta = B − A; significant: two-proportion z-test, 95%, "
-        f"groups with at least {report.min_samples} samples on both sides.</p>"
-        f"<table><thead><tr>{head}<th>samples A</th><th>acc. A</th><th>samples B</th><th>acc. B</th><th>delta</th>"
-        f'<th>p</th><th class="key">significant</th></tr></thead><tbody>'
-        f'<tr class="overall"><td class="key" colspan="{len(names)}">overall</td><td>{c["a"]["samples"]}</td>'
-        f'<td>{_pct(c["a"]["exact"])}</td><td>{c["b"]["samples"]}</td><td>{_pct(c["b"]["exact"])}</td>'
-        f'<td>{_signed(c["delta"])}</td><td>{_num(c["p_value"], 3)}</td><td class="key">{_verdict(c["significant"], c["delta"])}</td></tr>'
+        (
+            f"<section><h2>Comparison</h2><p class=\"meta\">A: {escape(str(report.predictions))}<br>"
+            f"B: {escape(str(report.compare_with))}<br>delta = B − A; significant: two-proportion z-test, 95%, "
+            f"groups with at least {report.min_samples} samples on both sides.</p>"
+            f"<table><thead><tr>{head}<th>samples A</th><th>acc. A</th><th>samples B</th><th>acc. B</th><th>delta</th>"
+            f'<th>p</th><th class="key">significant</th></tr></thead><tbody>'
+            f'<tr class="overall"><td class="key" colspan="{len(names)}">overall</td><td>{c["a"]["samples"]}</td>'
+            f'<td>{_pct(c["a"]["exact"])}</td><td>{c["b"]["samples"]}</td><td>{_pct(c["b"]["exact"])}</td>'
+            f'<td>{_signed(c["delta"])}</td><td>{_num(c["p_value"], 3)}</td><td class="key">{_verdict(c["significant"], c["delta"])}</td></tr>'
+        )
     ]
     for row in report.compare.to_dict("records"):
         keys = "".join(f'<td class="key">{escape(str(row[n]))}</td>' for n in names)
