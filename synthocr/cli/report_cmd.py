@@ -19,7 +19,8 @@ def report(
         typer.Option(
             "--by",
             help="column to group by (repeat for nested groups), e.g. font, background, source, augment, length, skew; "
-            "default font, or source when there is no font column",
+            "numeric columns with many values are cut into quantile ranges, augment gives one group per transform "
+            "(a sample counts in each of its transforms' groups); default font, or source when there is no font column",
         ),
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="folder for report.html/csv/parquet and confusions.csv (default: report/ beside PREDICTIONS)")] = None,

@@ -208,7 +208,7 @@ def _output_names(by: Sequence[str]) -> tuple[str, ...]:
 
 
 def _resolve_by(frame: pd.DataFrame, by: Sequence[str], source: Path, notes: list[str]) -> tuple[str, ...]:
-    chosen = tuple(by)
+    chosen = (by,) if isinstance(by, str) else tuple(by)
     if not chosen:
         raise UserError("nothing to group by: give at least one column (--by)")
     if len(set(chosen)) != len(chosen):
@@ -289,7 +289,7 @@ def build_report(
     images = load_images(frame.iloc[needed], predictions.parent) if needed else {}
     examples = {
         key: [
-            Example(r.text, r.prediction, int(r.edit_distance), _confidence(r), images[i])
+            Example(str(r.text), str(r.prediction), int(r.edit_distance), _confidence(r), images[i])  # type: ignore[arg-type]
             for i, r in zip(w.index, w.itertuples(index=False))
         ]
         for key, w in worst.items()

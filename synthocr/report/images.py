@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -32,7 +33,7 @@ class ExampleImage:
     note: str = ""
 
 
-def _cell(row: pd.Series, column: str) -> object:
+def _cell(row: pd.Series, column: str) -> Any:
     value = row.get(column)
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -44,17 +45,17 @@ def thumbnail(encoded: bytes) -> ExampleImage:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(encoded)) as image:
-            image.load()
-            image = image.convert("RGB" if image.mode not in ("L", "RGB") else image.mode)
-            scale = min(1.0, MAX_HEIGHT / image.height, MAX_WIDTH / image.width)
-            if scale < 1.0:
-                size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-                image = image.resize(size, Image.Resampling.LANCZOS)
-            out = io.BytesIO()
-            image.save(out, format="PNG", optimize=True)
-            return ExampleImage(out.getvalue())
-    except (UnidentifiedImageError, OSError, ValueError) as err:
+        with Image.open(io.BytesIO(encoded)) as opened:
+            opened.load()
+            picture = opened.convert("RGB" if opened.mode not in ("L", "RGB") else opened.mode)
+        scale = min(1.0, MAX_HEIGHT / picture.height, MAX_WIDTH / picture.width)
+        if scale < 1.0:
+            size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+            picture = picture.resize(size, Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        picture.save(out, format="PNG", optimize=True)
+        return ExampleImage(out.getvalue())
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as err:
         return ExampleImage(None, f"image could not be decoded ({type(err).__name__})")
 
 

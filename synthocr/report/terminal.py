@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -21,7 +22,7 @@ def _interval(low: float, high: float) -> str:
     return f"{100 * low:.1f}–{100 * high:.1f}"
 
 
-def _status(row: dict[str, Any], min_samples: int) -> str:
+def _status(row: Mapping[Any, Any], min_samples: int) -> str:
     if row["flagged"]:
         return f"[bold red]▼[/] p={row['p_value']:.1g}"
     return "" if row["ranked"] else f"n<{min_samples}"

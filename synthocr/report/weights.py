@@ -52,7 +52,7 @@ def read_report_csv(path: Path) -> tuple[list[str], pd.DataFrame]:
 def _numbers(table: pd.DataFrame, column: str, path: Path) -> pd.Series:
     values = pd.to_numeric(table[column], errors="coerce")
     if values.isna().any():
-        row = int(values.isna().idxmax())
+        row = int(values.isna().to_numpy().argmax())
         raise UserError(f"{path}: column {column!r} row {row + 2}: expected a number, got {table[column].iloc[row]!r}")
     return values
 

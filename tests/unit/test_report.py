@@ -148,6 +148,16 @@ def test_html_escapes_text(tmp_path: Path) -> None:
     assert "&lt;script&gt;x&lt;/script&gt;" in page and "&lt;b&gt;font&lt;/b&gt;" in page and "&amp;amp;" in page
 
 
+def test_undecodable_image_is_a_note_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not an image")
+    rows = [{"text": "cat", "prediction": "cot", "source": "labels.tsv", "image_path": str(tmp_path / "broken.png")}]
+    pd.DataFrame(rows).to_parquet(tmp_path / "p.parquet")
+    report = build_report(tmp_path / "p.parquet", by="source", min_samples=1)
+    (example,) = report.examples[("labels.tsv",)]
+    assert example.image.png is None and example.image.note.startswith("image could not be decoded")
+    assert "image could not be decoded" in report.html_path.read_text(encoding="utf-8")
+
+
 def test_integer_buckets_of_a_numeric_column() -> None:
     values = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18])
     labels, order = integer_buckets(values, buckets=3)
