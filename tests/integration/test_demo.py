@@ -31,11 +31,11 @@ def test_demo_runs_every_stage_and_a_second_run_reuses_them(tmp_path: Path) -> N
 
     assert [s.split(":")[0] for s in stages] == ["1/4 generate", "2/4 train", "3/4 evaluate", "4/4 report"]
     info = json.loads((result.data_dir / "dataset_info.json").read_text())
-    assert {s: d["count"] for s, d in info["splits"].items()} == {"train": 240, "val": 40, "test": 40}
+    assert {s: d["count"] for s, d in info["splits"].items()} == {"train": 256, "val": 13, "test": 51}
     assert result.train_steps == 20
     assert result.sample_sheet.is_file()
     frame = pd.read_parquet(result.predictions)
-    assert len(frame) == 40 and result.summary["samples"] == 40
+    assert len(frame) == 51 and result.summary["samples"] == 51
     assert 0.0 <= result.summary["exact"] <= 1.0
     assert set(frame["font"]) <= {"DroidSans", "Lato-Bold", "OpenSans-Italic"}
     html = result.report.html_path.read_text(encoding="utf-8")
