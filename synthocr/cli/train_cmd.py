@@ -35,6 +35,22 @@ def parse_data_arg(value: str) -> tuple[Path, float]:
     return Path(value), 1.0
 
 
+def join_hosts(coordinator: str | None, num_hosts: int | None, host_id: int | None) -> None:
+    """Joins this process to a multi-host JAX run (keras.distribution.initialize) before anything touches JAX."""
+    import keras
+
+    if keras.backend.backend() != "jax":
+        raise UserError(
+            f"--coordinator/--num-hosts/--host-id: training on several hosts needs KERAS_BACKEND=jax "
+            f"(the backend is {keras.backend.backend()}; MultiWorkerMirroredStrategy does not work with Keras 3)"
+        )
+    if coordinator is None or num_hosts is None or host_id is None:
+        raise UserError("--coordinator, --num-hosts and --host-id: give all three (the same coordinator and count on every host)")
+    if host_id >= num_hosts:
+        raise UserError(f"--host-id {host_id}: must be below --num-hosts {num_hosts}")
+    keras.distribution.initialize(job_addresses=coordinator, num_processes=num_hosts, process_id=host_id)
+
+
 @app.command()
 @user_errors
 def train(
@@ -47,17 +63,25 @@ def train(
     batch_size: Annotated[Optional[int], typer.Option(help="batch size (overrides the recipe)", min=1)] = None,
     precision: Annotated[Optional[str], typer.Option(help="auto | float32 | mixed (overrides the recipe)")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="continue the run in --out from its last checkpoint")] = False,
+    devices: Annotated[Optional[str], typer.Option(help="devices to train on, comma-separated, e.g. gpu:0,gpu:1 (default: every GPU, else the CPU)")] = None,
+    coordinator: Annotated[Optional[str], typer.Option(help="several hosts (KERAS_BACKEND=jax): HOST:PORT of host 0, the same on every host")] = None,
+    num_hosts: Annotated[Optional[int], typer.Option(help="several hosts: how many take part", min=1)] = None,
+    host_id: Annotated[Optional[int], typer.Option(help="several hosts: this host's number, 0 .. num-hosts - 1 (0 writes --out)", min=0)] = None,
 ) -> None:
     """Trains the CRNN-CTC recogniser on one or more synthocr datasets."""
     _quiet_tensorflow()
     from synthocr.recipe import load_recipe
     from synthocr.training.train import TrainData, TrainRequest, train as run_training
 
+    if coordinator is not None or num_hosts is not None or host_id is not None:
+        join_hosts(coordinator, num_hosts, host_id)
+
     config = load_recipe(recipe).train_config.with_overrides(epochs=epochs, batch_size=batch_size, precision=precision)
     sources = tuple(TrainData(*parse_data_arg(d)) for d in data)
     request = TrainRequest(
         config=config, data=sources, run_dir=out, max_steps=steps, minutes=minutes,
         epochs_limited=epochs is not None or (steps is None and minutes is None), resume=resume,
+        devices=tuple(d.strip() for d in devices.split(",") if d.strip()) if devices is not None else None,
     )
     result = run_training(request, on_message=lambda m: typer.echo(m, err=True))
     if result.skipped:

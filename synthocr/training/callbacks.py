@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,18 +15,24 @@ from synthocr.training.charset import Charset
 from synthocr.training.decode import greedy_decode
 from synthocr.training.scoring import summarise
 
+# Several hosts training in lock-step share the primary host's values (Placement.agree).
+Agree = Callable[[Sequence[float]], list[float]]
+
 
 class DecodedValidation(keras.callbacks.Callback):
     """After each epoch, decodes the val batches and adds val_loss, val_word_accuracy and val_cer to the logs.
 
     Listed first among the callbacks, so checkpoints, early stopping and the CSV and TensorBoard
-    logs all see the decoded metrics, not only the loss.
+    logs all see the decoded metrics, not only the loss. With several hosts, each decodes the
+    whole val set and `agree` hands every host the primary's numbers, so that early stopping
+    and checkpoints decide alike everywhere.
     """
 
-    def __init__(self, dataset: Any, charset: Charset):
+    def __init__(self, dataset: Any, charset: Charset, agree: Agree | None = None):
         super().__init__()
         self.dataset = dataset
         self.charset = charset
+        self.agree = agree
         self._ctc = keras.losses.CTC(reduction=None)
 
     def evaluate(self) -> dict[str, float]:
@@ -48,16 +55,25 @@ class DecodedValidation(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if logs is not None:
-            logs.update(self.evaluate())
+            metrics = self.evaluate()
+            if self.agree is not None:
+                metrics = dict(zip(metrics, self.agree(list(metrics.values()))))
+            logs.update(metrics)
 
 
 class Budget(keras.callbacks.Callback):
-    """Stops training once the optimiser has taken `max_steps` steps or `minutes` have passed."""
+    """Stops training once the optimiser has taken `max_steps` steps or `minutes` have passed.
 
-    def __init__(self, max_steps: int | None = None, minutes: float | None = None):
+    With several hosts (`agree` given), the primary host's clock decides, every `sync_every`
+    steps: the step count is the same everywhere, the clocks are not.
+    """
+
+    def __init__(self, max_steps: int | None = None, minutes: float | None = None, agree: Agree | None = None, sync_every: int = 10):
         super().__init__()
         self.max_steps = max_steps
         self.seconds = None if minutes is None else minutes * 60.0
+        self.agree = agree
+        self.sync_every = sync_every
         self.started = time.monotonic()
         self.reason: str | None = None
 
@@ -65,12 +81,19 @@ class Budget(keras.callbacks.Callback):
         self.started = time.monotonic()
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        if self.max_steps is not None and int(self.model.optimizer.iterations.numpy()) >= self.max_steps:
+        steps = int(self.model.optimizer.iterations.numpy())
+        if self.max_steps is not None and steps >= self.max_steps:
             self.reason = f"reached {self.max_steps} steps"
-        elif self.seconds is not None and time.monotonic() - self.started >= self.seconds:
+        elif self.seconds is not None and self._out_of_time(steps, self.seconds):
             self.reason = f"reached {self.seconds / 60:g} minutes"
         if self.reason:
             self.model.stop_training = True
+
+    def _out_of_time(self, steps: int, seconds: float) -> bool:
+        late = time.monotonic() - self.started >= seconds
+        if self.agree is None:
+            return late
+        return steps % self.sync_every == 0 and self.agree([float(late)])[0] > 0
 
 
 class RunState(keras.callbacks.Callback):

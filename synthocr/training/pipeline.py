@@ -40,10 +40,15 @@ class ImageSpec:
 
 @dataclass(frozen=True)
 class WeightedSource:
-    """The shards of one dataset split and its share of the training mix."""
+    """The shards of one dataset split and its share of the training mix.
+
+    `records_share` (index, count) keeps every count-th record from the index-th: how hosts split
+    a source with fewer shards than hosts (otherwise each host reads its own shards).
+    """
 
     files: tuple[str, ...]
     weight: float = 1.0
+    records_share: tuple[int, int] | None = None
 
 
 class SkipCounter:
@@ -142,10 +147,19 @@ def training_dataset(
 
     Each source is interleaved over its shards, shuffled as serialised records and repeated;
     sources are mixed by weight, then parsed and decoded in parallel, filtered, batched and
-    prefetched.
+    prefetched. Batches are always full (`drop_remainder`): the stream is endless, and a fixed
+    batch shape is what a multi-device step splits evenly.
     """
     encoder = LabelEncoder(charset, spec.time_steps)
-    streams = [_records(s.files, shuffle=True, seed=seed + i).shuffle(shuffle_buffer, seed=seed + i).repeat() for i, s in enumerate(sources)]
+    streams = []
+    for i, source in enumerate(sources):
+        if source.records_share is None:
+            records = _records(source.files, shuffle=True, seed=seed + i)
+        else:
+            index, count = source.records_share
+            # A fixed file order, so that the hosts split one and the same sequence of records.
+            records = _records(source.files, shuffle=False, seed=0).shard(count, index)
+        streams.append(records.shuffle(shuffle_buffer, seed=seed + i).repeat())
     if len(streams) == 1:
         mixed = streams[0]
     else:

@@ -7,6 +7,13 @@ A run directory holds `model.keras` (the best model by val_cer), `charset.json`,
 The model's charset is the `charset` of the first dataset (on resume, the run's own): the first
 dataset is the one the recipe was designed for; samples of other datasets with characters
 outside it are dropped and counted, never trained on with a wrong label.
+
+Devices (`distribute.py`): every GPU of the machine by default (MirroredStrategy under
+TensorFlow, DataParallel under JAX), or `TrainRequest.devices`. `config.batch_size` is the global
+batch, split over the devices; the learning rate is not scaled with the number of devices. With
+several hosts (JAX, after `keras.distribution.initialize`), every host calls `train` alike; each
+reads its own shards, and only the first writes the run directory (the others save into a
+scratch folder, deleted at the end, because saving a sharded model is a step they all take).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +31,7 @@ from synthocr.dataset import list_shards, read_dataset_info
 from synthocr.errors import UserError
 from synthocr.training.charset import Charset
 from synthocr.training.config import TrainConfig
+from synthocr.training.distribute import Placement, host_shards
 
 MODEL_FILE = "model.keras"
 CONFIG_FILE = "config.json"
@@ -45,7 +54,8 @@ class TrainRequest:
 
     The budget: `config.epochs`, unless `epochs_limited` is False (only steps or minutes were
     asked for); `max_steps` counts optimiser steps over the whole run, resumes included;
-    `minutes` counts this invocation's wall time.
+    `minutes` counts this invocation's wall time. `devices` ('gpu:0', 'cpu:1', ...): where to
+    train; None: every GPU (or every JAX device), else the CPU.
     """
 
     config: TrainConfig
@@ -56,6 +66,7 @@ class TrainRequest:
     epochs_limited: bool = True
     resume: bool = False
     verbose: int = 1
+    devices: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -89,7 +100,15 @@ def resolve_precision(precision: str, gpu_capabilities: list[tuple[int, int]]) -
     return "float32"
 
 
-def _gpu_capabilities() -> list[tuple[int, int]]:
+def _gpu_capabilities(placement: Placement) -> list[tuple[int, int]]:
+    """Compute capabilities of the GPUs the run trains on (empty on CPUs)."""
+    if not any(d.startswith(("/gpu", "gpu")) for d in placement.devices):
+        return []
+    if placement.backend == "jax":
+        import jax
+
+        gpus = [d for d in jax.local_devices() if d.platform == "gpu"]
+        return [tuple(int(x) for x in str(getattr(d, "compute_capability", "0.0")).split(".")[:2]) for d in gpus]
     import tensorflow as tf
 
     capabilities = []
@@ -131,6 +150,21 @@ def _split_count(info: dict[str, Any], split: str, files: list[str]) -> int:
     return sum(1 for f in files for _ in read_records(f, verify=False))
 
 
+def _host_sources(request: TrainRequest, infos_files: list[tuple[dict[str, Any], list[str]]], placement: Placement) -> list[Any]:
+    """Each dataset's training shards as this host reads them: its own shards, or its share of the records."""
+    from synthocr.training.pipeline import WeightedSource
+
+    sources = []
+    for data, (_, files) in zip(request.data, infos_files):
+        index, count = placement.process_index, placement.process_count
+        mine = host_shards(files, index, count)
+        if count == 1 or len(files) >= count:
+            sources.append(WeightedSource(tuple(mine), data.weight))
+        else:  # fewer shards than hosts: every host reads them all and keeps its share of the records
+            sources.append(WeightedSource(tuple(files), data.weight, records_share=(index, count)))
+    return sources
+
+
 def _tensorboard_installed() -> bool:
     import importlib.util
 
@@ -147,16 +181,18 @@ def _check_run_dir(request: TrainRequest) -> None:
 
 
 def train(request: TrainRequest, on_message: Callable[[str], None] = lambda message: None) -> TrainResult:
-    """Trains (or resumes) a run; `on_message` receives one-line notes (device, precision, data)."""
+    """Trains (or resumes) a run; `on_message` receives one-line notes (devices, precision, data)."""
     _check_run_dir(request)
     import keras
-    import tensorflow as tf
 
     from synthocr.training.callbacks import Budget, DecodedValidation, RunState, read_state
+    from synthocr.training.distribute import place
     from synthocr.training.model import build_model
-    from synthocr.training.pipeline import ImageSpec, SkipCounter, WeightedSource, labelled_dataset, training_dataset
+    from synthocr.training.pipeline import ImageSpec, SkipCounter, labelled_dataset, training_dataset
 
     config, run = request.config, request.run_dir
+    placement = place(request.devices)
+    placement.check_batch(config.batch_size)
     infos_files = [_train_files(d) for d in request.data]
     state = read_state(run / STATE_FILE) if request.resume else {"epoch": 0, "best": None}
     first_info = infos_files[0][0]
@@ -173,6 +209,7 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
 
     spec = ImageSpec(config.height, config.width, config.channels)
     train_count = sum(_split_count(info, "train", files) for info, files in infos_files)
+    # One step takes the global batch whatever the number of devices, so an epoch has as many steps.
     steps_per_epoch = config.steps_per_epoch or max(1, math.ceil(train_count / config.batch_size))
     if request.max_steps is not None:
         steps_per_epoch = min(steps_per_epoch, request.max_steps)
@@ -181,15 +218,13 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
         epochs = min(epochs, math.ceil(request.max_steps / steps_per_epoch))
     horizon = request.max_steps or steps_per_epoch * (epochs if epochs < 10**9 else config.epochs)
 
-    capabilities = _gpu_capabilities()
-    precision = resolve_precision(config.precision, capabilities)
-    strategy = tf.distribute.MirroredStrategy() if len(capabilities) > 1 else tf.distribute.get_strategy()
-    on_message(f"{len(capabilities) or 'no'} GPU(s), precision {precision}, {steps_per_epoch} steps per epoch")
+    precision = resolve_precision(config.precision, _gpu_capabilities(placement))
+    on_message(f"{placement.describe(config.batch_size)}; precision {precision}, {steps_per_epoch} steps per epoch")
 
     skips = SkipCounter()
     train_ds = training_dataset(
-        [WeightedSource(tuple(files), d.weight) for d, (_, files) in zip(request.data, infos_files)],
-        charset, spec, config.batch_size, config.shuffle_buffer, config.seed, skips,
+        _host_sources(request, infos_files, placement),
+        charset, spec, placement.host_batch(config.batch_size), config.shuffle_buffer, config.seed, skips,
     )
     val_files = [str(p) for p in list_shards(request.data[0].path, "val")]
     val_skips = SkipCounter()
@@ -198,62 +233,71 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
         on_message(f"{request.data[0].path}: no val split; checkpoints and early stopping follow the training loss")
     monitor = "val_cer" if val_ds is not None else "loss"
 
-    run.mkdir(parents=True, exist_ok=True)
-    (run / "checkpoints").mkdir(exist_ok=True)
-    charset.save(run)
+    # Every host saves (saving a sharded model is a collective step); only the primary's files are kept.
+    out = run if placement.is_primary else Path(tempfile.mkdtemp(prefix=f"synthocr-host{placement.process_index}-"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "checkpoints").mkdir(exist_ok=True)
+    charset.save(out)
+    agree = placement.agree if placement.process_count > 1 else None
     previous_policy = keras.config.dtype_policy()
     keras.config.set_dtype_policy(precision)
     keras.utils.set_random_seed(config.seed)
     try:
-        with strategy.scope():
+        with placement.scope():
             if request.resume:
                 model = keras.models.load_model(run / LAST_CHECKPOINT, safe_mode=True)
             else:
                 model = build_model(config.model, charset.num_classes, config.height, config.width, config.channels)
                 optimizer = keras.optimizers.Adam(_learning_rate(config, horizon), global_clipnorm=config.clip_norm)
-                model.compile(optimizer=optimizer, loss=keras.losses.CTC(), jit_compile=config.jit_compile)
-        _write_config(run, request, charset, precision, steps_per_epoch, epochs)
-        last = keras.callbacks.ModelCheckpoint(run / LAST_CHECKPOINT, save_best_only=False)
-        best = keras.callbacks.ModelCheckpoint(run / BEST_CHECKPOINT, monitor=monitor, mode="min", save_best_only=True)
-        if state.get("best") is not None:
-            best.best = state["best"]
-        budget = Budget(request.max_steps, request.minutes)
-        callbacks: list[keras.callbacks.Callback] = []
-        if val_ds is not None:
-            callbacks.append(DecodedValidation(val_ds, charset))
-        callbacks += [budget, keras.callbacks.TerminateOnNaN(), last, best, RunState(run / STATE_FILE, monitor, state.get("best"), last)]
-        if config.early_stopping_patience:
-            callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, mode="min", patience=config.early_stopping_patience))
-        callbacks.append(keras.callbacks.CSVLogger(str(run / "log.csv"), append=request.resume))
-        if _tensorboard_installed():
-            callbacks.append(keras.callbacks.TensorBoard(log_dir=str(run / "logs"), write_graph=False, profile_batch=0))
-        else:
-            on_message("tensorboard is not installed: no TensorBoard logs (log.csv has the same scalars)")
-        initial_epoch = int(state["epoch"])
-        history: dict[str, list[float]] = {}
-        if initial_epoch < epochs and (request.max_steps is None or int(model.optimizer.iterations.numpy()) < request.max_steps):
-            fitted = model.fit(
-                train_ds, epochs=epochs, initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
-                callbacks=callbacks, verbose=request.verbose,
-            )
-            history = {k: [float(v) for v in vs] for k, vs in fitted.history.items()}
-        else:
-            on_message(f"{run}: the budget was already spent ({initial_epoch} epochs, {int(model.optimizer.iterations.numpy())} steps)")
+                # JAX without jit runs op by op (very slow); the cuDNN-LSTM reason to keep XLA off is TensorFlow's.
+                jit = config.jit_compile if placement.backend == "tensorflow" else True
+                model.compile(optimizer=optimizer, loss=keras.losses.CTC(), jit_compile=jit)
+            _write_config(out, request, charset, precision, steps_per_epoch, epochs, placement)
+            last = keras.callbacks.ModelCheckpoint(out / LAST_CHECKPOINT, save_best_only=False)
+            best = keras.callbacks.ModelCheckpoint(out / BEST_CHECKPOINT, monitor=monitor, mode="min", save_best_only=True)
+            if state.get("best") is not None:
+                best.best = state["best"]
+            budget = Budget(request.max_steps, request.minutes, agree=agree)
+            callbacks: list[keras.callbacks.Callback] = []
+            if val_ds is not None:
+                callbacks.append(DecodedValidation(val_ds, charset, agree=agree))
+            callbacks += [budget, keras.callbacks.TerminateOnNaN(), last, best, RunState(out / STATE_FILE, monitor, state.get("best"), last)]
+            if config.early_stopping_patience:
+                callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, mode="min", patience=config.early_stopping_patience))
+            callbacks.append(keras.callbacks.CSVLogger(str(out / "log.csv"), append=request.resume))
+            if _tensorboard_installed():
+                callbacks.append(keras.callbacks.TensorBoard(log_dir=str(out / "logs"), write_graph=False, profile_batch=0))
+            else:
+                on_message("tensorboard is not installed: no TensorBoard logs (log.csv has the same scalars)")
+            initial_epoch = int(state["epoch"])
+            history: dict[str, list[float]] = {}
+            if initial_epoch < epochs and (request.max_steps is None or int(model.optimizer.iterations.numpy()) < request.max_steps):
+                fitted = model.fit(
+                    train_ds, epochs=epochs, initial_epoch=initial_epoch, steps_per_epoch=steps_per_epoch,
+                    callbacks=callbacks, verbose=request.verbose if placement.is_primary else 0,
+                )
+                history = {k: [float(v) for v in vs] for k, vs in fitted.history.items()}
+            else:
+                on_message(f"{run}: the budget was already spent ({initial_epoch} epochs, {int(model.optimizer.iterations.numpy())} steps)")
+            steps = int(model.optimizer.iterations.numpy())
     finally:
         keras.config.set_dtype_policy(previous_policy)
 
-    final = run / (BEST_CHECKPOINT if (run / BEST_CHECKPOINT).is_file() else LAST_CHECKPOINT)
-    shutil.copyfile(final, run / MODEL_FILE)
-    final_state = read_state(run / STATE_FILE) if (run / STATE_FILE).is_file() else {"epoch": initial_epoch, "best": None}
+    final_state = read_state(out / STATE_FILE) if (out / STATE_FILE).is_file() else {"epoch": initial_epoch, "best": None}
+    if placement.is_primary:
+        final = run / (BEST_CHECKPOINT if (run / BEST_CHECKPOINT).is_file() else LAST_CHECKPOINT)
+        shutil.copyfile(final, run / MODEL_FILE)
+    else:
+        shutil.rmtree(out, ignore_errors=True)
     return TrainResult(
         run_dir=run,
         model_path=run / MODEL_FILE,
         epochs_done=int(final_state["epoch"]),
-        steps=int(model.optimizer.iterations.numpy()),
+        steps=steps,
         history=history,
         best_val_cer=final_state.get("best") if monitor == "val_cer" else None,
         precision=precision,
-        devices=strategy.num_replicas_in_sync,
+        devices=placement.replicas,
         skipped=skips.counts(),
         samples_read=skips.seen,
         stopped_because=budget.reason,
@@ -261,7 +305,9 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
     )
 
 
-def _write_config(run: Path, request: TrainRequest, charset: Charset, precision: str, steps_per_epoch: int, epochs: int) -> None:
+def _write_config(
+    run: Path, request: TrainRequest, charset: Charset, precision: str, steps_per_epoch: int, epochs: int, placement: Placement
+) -> None:
     resolved = {
         "train": request.config.model_dump(),
         "data": [{"path": str(d.path.resolve()), "weight": d.weight} for d in request.data],
@@ -271,5 +317,8 @@ def _write_config(run: Path, request: TrainRequest, charset: Charset, precision:
         "epochs": epochs if epochs < 10**9 else None,
         "max_steps": request.max_steps,
         "minutes": request.minutes,
+        "backend": placement.backend,
+        "devices": list(placement.devices),
+        "hosts": placement.process_count,
     }
     (run / CONFIG_FILE).write_text(json.dumps(resolved, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
