@@ -19,6 +19,53 @@ from synthocr.training.scoring import summarise
 Agree = Callable[[Sequence[float]], list[float]]
 
 
+def compiled_ctc_loss() -> Callable[[Any, Any], Any]:
+    """keras.losses.CTC per sample, as one compiled function (tf.function or jax.jit) of (labels, logits).
+
+    Run op by op, the CTC loss of one batch costs ten times (TensorFlow) to two hundred times
+    (JAX) as long as the model's compiled forward pass.
+    """
+    loss = keras.losses.CTC(reduction=None)
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.jit(lambda labels, logits: loss(labels, logits))
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.function(lambda labels, logits: loss(labels, logits))
+    return loss
+
+
+def compiled_forward(model: keras.Model) -> Callable[[np.ndarray], np.ndarray]:
+    """images -> logits as numpy, through one compiled inference function that reads the current weights.
+
+    Not `predict_on_batch`: under a TensorFlow MirroredStrategy (Keras 3.15) it returns every
+    replica's copy of the batch, and under JAX on several hosts it takes each host's batch
+    for a part of one global batch. This runs the same batch on every host instead: with
+    replicated weights, each host gets the whole result.
+    """
+    if keras.backend.backend() == "jax":
+        import jax
+
+        @jax.jit
+        def run(trainable: Any, non_trainable: Any, images: Any) -> Any:
+            logits, _ = model.stateless_call(trainable, non_trainable, images, training=False)
+            return logits
+
+        def forward(images: np.ndarray) -> np.ndarray:
+            trainable = [v.value for v in model.trainable_variables]
+            return np.asarray(run(trainable, [v.value for v in model.non_trainable_variables], images))
+
+        return forward
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        graph = tf.function(lambda images: model(images, training=False))
+        return lambda images: graph(images).numpy()
+    return lambda images: keras.ops.convert_to_numpy(model(images, training=False))
+
+
 class DecodedValidation(keras.callbacks.Callback):
     """After each epoch, decodes the val batches and adds val_loss, val_word_accuracy and val_cer to the logs.
 
@@ -26,14 +73,20 @@ class DecodedValidation(keras.callbacks.Callback):
     logs all see the decoded metrics, not only the loss. With several hosts, each decodes the
     whole val set and `agree` hands every host the primary's numbers, so that early stopping
     and checkpoints decide alike everywhere.
+
+    The model runs compiled (`compiled_forward`); a smaller last batch is padded to
+    `batch_size` (with copies of its last sample, left out of the metrics), so that one input
+    shape is traced or compiled once.
     """
 
-    def __init__(self, dataset: Any, charset: Charset, agree: Agree | None = None):
+    def __init__(self, dataset: Any, charset: Charset, batch_size: int, agree: Agree | None = None):
         super().__init__()
         self.dataset = dataset
         self.charset = charset
+        self.batch_size = batch_size
         self.agree = agree
-        self._ctc = keras.losses.CTC(reduction=None)
+        self._ctc = compiled_ctc_loss()
+        self._forward: Callable[[np.ndarray], np.ndarray] | None = None
 
     def evaluate(self) -> dict[str, float]:
         """val_loss (mean CTC), val_word_accuracy (exact match) and val_cer (total edits / total characters)."""
@@ -41,11 +94,16 @@ class DecodedValidation(keras.callbacks.Callback):
         predictions: list[str] = []
         losses: list[np.ndarray] = []
         for images, labels in self.dataset:
-            logits = self.model(images, training=False)
-            losses.append(keras.ops.convert_to_numpy(self._ctc(labels, logits)))
-            labels = keras.ops.convert_to_numpy(labels)
-            texts.extend(self.charset.decode(row) for row in labels)
-            predictions.extend(d.text for d in greedy_decode(keras.ops.convert_to_numpy(logits), self.charset))
+            images, labels = np.asarray(images), np.asarray(labels)
+            count = len(images)
+            if count < self.batch_size:
+                images, labels = (np.concatenate([a, np.repeat(a[-1:], self.batch_size - count, axis=0)]) for a in (images, labels))
+            if self._forward is None:
+                self._forward = compiled_forward(self.model)
+            logits = self._forward(images)
+            losses.append(keras.ops.convert_to_numpy(self._ctc(labels, logits))[:count])
+            texts.extend(self.charset.decode(row) for row in labels[:count])
+            predictions.extend(d.text for d in greedy_decode(logits[:count], self.charset))
         summary = summarise(texts, predictions)
         return {
             "val_loss": float(np.concatenate(losses).mean()) if losses else float("nan"),
@@ -64,8 +122,10 @@ class DecodedValidation(keras.callbacks.Callback):
 class Budget(keras.callbacks.Callback):
     """Stops training once the optimiser has taken `max_steps` steps or `minutes` have passed.
 
-    With several hosts (`agree` given), the primary host's clock decides, every `sync_every`
-    steps: the step count is the same everywhere, the clocks are not.
+    Steps are counted here, from the optimiser's count at the start: reading the optimiser
+    after every step would wait for the device each time (and, under JAX, reattach the whole
+    training state to the model). With several hosts (`agree` given), the primary host's clock
+    decides, every `sync_every` steps: the step count is the same everywhere, the clocks are not.
     """
 
     def __init__(self, max_steps: int | None = None, minutes: float | None = None, agree: Agree | None = None, sync_every: int = 10):
@@ -75,25 +135,27 @@ class Budget(keras.callbacks.Callback):
         self.agree = agree
         self.sync_every = sync_every
         self.started = time.monotonic()
+        self.steps = 0
         self.reason: str | None = None
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self.started = time.monotonic()
+        self.steps = int(self.model.optimizer.iterations.numpy())
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
-        steps = int(self.model.optimizer.iterations.numpy())
-        if self.max_steps is not None and steps >= self.max_steps:
+        self.steps += 1
+        if self.max_steps is not None and self.steps >= self.max_steps:
             self.reason = f"reached {self.max_steps} steps"
-        elif self.seconds is not None and self._out_of_time(steps, self.seconds):
+        elif self.seconds is not None and self._out_of_time(self.seconds):
             self.reason = f"reached {self.seconds / 60:g} minutes"
         if self.reason:
             self.model.stop_training = True
 
-    def _out_of_time(self, steps: int, seconds: float) -> bool:
+    def _out_of_time(self, seconds: float) -> bool:
         late = time.monotonic() - self.started >= seconds
         if self.agree is None:
             return late
-        return steps % self.sync_every == 0 and self.agree([float(late)])[0] > 0
+        return self.steps % self.sync_every == 0 and self.agree([float(late)])[0] > 0
 
 
 class RunState(keras.callbacks.Callback):

@@ -260,7 +260,7 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
             budget = Budget(request.max_steps, request.minutes, agree=agree)
             callbacks: list[keras.callbacks.Callback] = []
             if val_ds is not None:
-                callbacks.append(DecodedValidation(val_ds, charset, agree=agree))
+                callbacks.append(DecodedValidation(val_ds, charset, config.batch_size, agree))
             callbacks += [budget, keras.callbacks.TerminateOnNaN(), last, best, RunState(out / STATE_FILE, monitor, state.get("best"), last)]
             if config.early_stopping_patience:
                 callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, mode="min", patience=config.early_stopping_patience))
