@@ -169,6 +169,7 @@ def _place_jax(devices: Sequence[str] | None) -> Placement:
     import jax
     import keras
 
+    _keep_tensorflow_off_the_gpus()
     available = keras.distribution.list_devices()
     if devices is None:
         names = tuple(available)
@@ -183,6 +184,16 @@ def _place_jax(devices: Sequence[str] | None) -> Placement:
     # Each host reads its own shards (host_shards), so Keras must not shard the dataset again.
     distribution = keras.distribution.DataParallel(devices=list(names), auto_shard_dataset=False)
     return Placement("jax", names, "DataParallel", index, count, distribution=distribution)
+
+
+def _keep_tensorflow_off_the_gpus() -> None:
+    """Under JAX, TensorFlow only runs tf.data on the CPU; on a GPU it would reserve memory JAX needs."""
+    try:
+        import tensorflow as tf
+
+        tf.config.set_visible_devices([], "GPU")
+    except (ImportError, RuntimeError):  # no TensorFlow, or its runtime has already started: leave it
+        pass
 
 
 def _unique(items: list[T]) -> list[T]:
