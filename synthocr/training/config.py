@@ -28,10 +28,10 @@ class TrainConfig(BaseModel):
     height: int = Field(32, ge=16, le=128, description="input height in pixels; images are resized to it keeping their aspect ratio")
     width: int = Field(128, ge=32, le=2048, description="input width in pixels; narrower images are padded, wider ones squeezed")
     channels: Literal[1, 3] = Field(1, description="1 = grayscale, 3 = RGB")
-    batch_size: int = Field(64, ge=1, le=8192, description="global batch size (split over GPUs under MirroredStrategy)")
+    batch_size: int = Field(64, ge=1, le=8192, description="global batch size: the samples of one step, split over the devices (MirroredStrategy, JAX DataParallel)")
     epochs: int = Field(20, ge=1, description="training epochs (an epoch is the training split's size over the batch size)")
     steps_per_epoch: int | None = Field(None, ge=1, description="steps per epoch; default: training samples / batch size")
-    learning_rate: float = Field(1e-3, gt=0, le=1.0, description="Adam's peak learning rate")
+    learning_rate: float = Field(1e-3, gt=0, le=1.0, description="Adam's peak learning rate (not scaled with the number of devices)")
     clip_norm: float | None = Field(5.0, gt=0, description="clip each gradient to this global norm (None: no clipping)")
     lr_schedule: Literal["cosine", "constant"] = Field("cosine", description="'cosine': linear warm-up then cosine decay to min_lr_ratio; 'constant'")
     warmup_steps: int = Field(200, ge=0, description="linear warm-up steps of the cosine schedule")
@@ -43,7 +43,7 @@ class TrainConfig(BaseModel):
     precision: Literal["auto", "float32", "mixed"] = Field(
         "auto", description="'auto': mixed_float16 on a GPU of compute capability >= 7, else float32"
     )
-    jit_compile: bool = Field(False, description="XLA; off because the cuDNN LSTM has no XLA kernel")
+    jit_compile: bool = Field(False, description="XLA under TensorFlow; off because the cuDNN LSTM has no XLA kernel (JAX always compiles)")
     seed: int = Field(0, description="seed of weights, shuffling and dataset mixing")
 
     @model_validator(mode="after")

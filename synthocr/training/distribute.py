@@ -94,6 +94,8 @@ class Placement:
 
     def describe(self, global_batch: int) -> str:
         """One line for the user, e.g. 'MirroredStrategy over /gpu:0, /gpu:1: global batch 64, 32 per device'."""
+        if self.replicas == 1:
+            return f"one device ({self.devices[0]}): batch {global_batch}"
         share = global_batch / self.replicas
         per_device = f"{share:g}" if share == int(share) else f"about {share:.1f}"
         hosts = f" on {self.process_count} hosts" if self.process_count > 1 else ""

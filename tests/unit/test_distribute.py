@@ -41,6 +41,7 @@ def test_each_host_takes_every_nth_shard() -> None:
 
 
 def test_the_batch_is_global() -> None:
+    assert Placement("tensorflow", ("/cpu:0",), "single device").describe(64) == "one device (/cpu:0): batch 64"
     two_gpus = Placement("tensorflow", ("/gpu:0", "/gpu:1"), "MirroredStrategy")
     assert two_gpus.host_batch(64) == 64
     assert two_gpus.describe(64) == "MirroredStrategy over /gpu:0, /gpu:1: global batch 64, 32 per device"
