@@ -173,3 +173,23 @@ def test_two_jax_hosts_train_one_model_and_host_0_writes_it(tmp_path: Path) -> N
     assert (config["backend"], config["hosts"], len(config["devices"])) == ("jax", 2, 2)
     assert (tmp_path / "run" / "model.keras").is_file()
     assert list(scratch.iterdir()) == []  # host 1's scratch run directory is gone
+
+
+def test_device_and_host_mistakes_are_one_line(tmp_path: Path) -> None:
+    import keras
+    from typer.testing import CliRunner
+
+    from synthocr.cli import app
+
+    data = write_dataset(tmp_path / "data", {"train": 8, "val": 4}, shards=1)
+    recipe = write_recipe(tmp_path / "recipe.yaml")
+    base = ["train", str(recipe), "--data", str(data), "--out", str(tmp_path / "run")]
+    runner = CliRunner()
+    cases = {"--devices gpu:7": "has no gpu:7", "--devices gpu": "--devices 'gpu': expected a device such as gpu:0"}
+    if keras.backend.backend() == "tensorflow":  # under JAX this would really try to join a coordinator
+        cases["--coordinator 127.0.0.1:1 --num-hosts 2 --host-id 0"] = "training on several hosts needs KERAS_BACKEND=jax"
+    for flags, message in cases.items():
+        result = runner.invoke(app, base + flags.split())
+        assert result.exit_code == 2 and message in result.output, (flags, result.output)
+        assert len(result.output.strip().splitlines()) == 1
+    assert not (tmp_path / "run").exists()
