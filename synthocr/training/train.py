@@ -154,12 +154,11 @@ def _host_sources(request: TrainRequest, infos_files: list[tuple[dict[str, Any],
     """Each dataset's training shards as this host reads them: its own shards, or its share of the records."""
     from synthocr.training.pipeline import WeightedSource
 
+    index, count = placement.process_index, placement.process_count
     sources = []
     for data, (_, files) in zip(request.data, infos_files):
-        index, count = placement.process_index, placement.process_count
-        mine = host_shards(files, index, count)
-        if count == 1 or len(files) >= count:
-            sources.append(WeightedSource(tuple(mine), data.weight))
+        if len(files) >= count:
+            sources.append(WeightedSource(tuple(host_shards(files, index, count)), data.weight))
         else:  # fewer shards than hosts: every host reads them all and keeps its share of the records
             sources.append(WeightedSource(tuple(files), data.weight, records_share=(index, count)))
     return sources

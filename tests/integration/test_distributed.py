@@ -193,3 +193,22 @@ def test_device_and_host_mistakes_are_one_line(tmp_path: Path) -> None:
         assert result.exit_code == 2 and message in result.output, (flags, result.output)
         assert len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "run").exists()
+
+
+def test_hosts_sharing_one_shard_split_its_records(tmp_path: Path) -> None:
+    from synthocr.dataset import list_shards
+    from synthocr.training.charset import Charset
+    from synthocr.training.pipeline import ImageSpec, SkipCounter, WeightedSource, training_dataset
+
+    from .train_fixtures import CHARSET, WORDS
+
+    data = write_dataset(tmp_path / "data", {"train": 20}, shards=1)  # 20 records, the 20 different words
+    files = tuple(str(p) for p in list_shards(data, "train"))
+    charset = Charset(CHARSET)
+    seen = []
+    for host in (0, 1):
+        source = WeightedSource(files, records_share=(host, 2))
+        batches = training_dataset([source], charset, ImageSpec(), 1, shuffle_buffer=4, seed=0, skips=SkipCounter())
+        seen.append({charset.decode(labels[0].numpy()) for _, labels in batches.take(10)})
+    assert len(seen[0]) == len(seen[1]) == 10  # one pass over each host's half: no record twice
+    assert seen[0].isdisjoint(seen[1]) and seen[0] | seen[1] == set(WORDS)
