@@ -24,7 +24,7 @@ out_console = Console()
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the dataset, the run, the predictions and the report.")] = Path("demo"),
     minutes: Annotated[float, typer.Option(help="Time budget of the whole demo; training gets what generation leaves.")] = 15.0,
-    count: Annotated[int, typer.Option(help="Samples to generate: 80% train, 4% val, 16% test.")] = 25000,
+    count: Annotated[int, typer.Option(help="Samples to generate: up to 4,000 test and 1,000 val, the rest train.")] = 45000,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Generation worker processes (default: all cores).")] = None,
     recipe: Annotated[Optional[Path], typer.Option(help="Recipe to use instead of the bundled recipes/default.yaml.")] = None,
 ) -> None:
