@@ -67,12 +67,7 @@ def generate(
     font_weights, origin = None, None
     if weights_from is not None:
         font_weights, origin = _weights_from_report(loaded, weights_from)
-    beam_args = []
-    for option in beam_option or []:
-        if "=" not in option:
-            raise UserError(f"--beam-option {option!r}: expected K=V, e.g. runner=DirectRunner")
-        key, value = option.split("=", 1)
-        beam_args.append(f"--{key.lstrip('-')}={value}")
+    beam_args = beam_arguments(beam_option or [])
     options = GenerateOptions(
         out_dir=out, count=count, workers=workers or default_workers(), overwrite=overwrite, resume=resume,
         font_weights=font_weights, weights_origin=origin, runner=runner.value, beam_options=tuple(beam_args),
@@ -188,3 +183,27 @@ def fonts(
         note = f" (lacks {missing[:12]}{'…' if len(missing) > 12 else ''})" if missing else ""
         table.add_row(font.id, font.family, font.style, font.category, font.licence, f"[{style}]{share:.0%}{note}[/]" if style else f"{share:.0%}")
     Console().print(table)
+
+
+def beam_arguments(options: list[str]) -> list[str]:
+    """`--beam-option` values (K=V) as Beam's command-line arguments.
+
+    Beam's switches (save_main_session, spark_submit_uber_jar...) take no value: K=true passes
+    the bare switch, K=false leaves it out.
+
+    >>> beam_arguments(["runner=DataflowRunner", "save_main_session=true", "streaming=false"])
+    ['--runner=DataflowRunner', '--save_main_session']
+    """
+    arguments = []
+    for option in options:
+        if "=" not in option:
+            raise UserError(f"--beam-option {option!r}: expected K=V, e.g. runner=DirectRunner")
+        key, value = option.split("=", 1)
+        key = key.strip().lstrip("-")
+        if not key:
+            raise UserError(f"--beam-option {option!r}: the option name before '=' is empty")
+        if value.lower() == "true":
+            arguments.append(f"--{key}")
+        elif value.lower() != "false":
+            arguments.append(f"--{key}={value}")
+    return arguments

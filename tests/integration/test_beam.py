@@ -48,3 +48,23 @@ def test_remote_paths_go_through_tensorflow_file_api(tmp_path: Path) -> None:
     local_files = read_tree(tmp_path / "local")
     remote_files = {name: tf.io.gfile.GFile(f"{remote}/{name}", "rb").read() for name in tf.io.gfile.listdir(remote)}
     assert remote_files == local_files
+
+
+def test_beam_switches_pass_as_bare_flags_and_an_empty_name_is_one_line(tmp_path: Path) -> None:
+    pytest.importorskip("apache_beam")
+    from apache_beam.options.pipeline_options import PipelineOptions, SetupOptions, StandardOptions
+
+    from synthocr.cli.generate_cmd import beam_arguments
+
+    arguments = beam_arguments(["runner=DirectRunner", "save_main_session=true", "streaming=False"])
+    assert arguments == ["--runner=DirectRunner", "--save_main_session"]
+    options = PipelineOptions(arguments)
+    assert options.view_as(SetupOptions).save_main_session is True
+    assert options.view_as(StandardOptions).streaming is False
+
+    recipe = make_recipe(tmp_path / "r", splits={"train": 10, "val": 0, "test": 0})
+    result = runner.invoke(app, ["generate", str(recipe), "--out", str(tmp_path / "o"), "--runner", "beam",
+                                 "--beam-option", "=DirectRunner"])
+    assert result.exit_code == 2
+    assert "--beam-option '=DirectRunner': the option name before '=' is empty" in result.output
+    assert not (tmp_path / "o").exists()
