@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -281,16 +281,8 @@ def iter_mjsynth(
     if not 0 <= shard_index < num_shards:
         raise ValueError(f"shard_index {shard_index} not in [0, {num_shards})")
     folder = source if isinstance(source, MJSynthFolder) else open_mjsynth(source)
-    produced = 0
-    for line in iter_annotation_lines(folder.annotation_file(split), shard_index, num_shards):
-        if limit is not None and produced >= limit:
-            return
-        result = load_annotation(folder, split, line)
-        if isinstance(result, Skip):
-            _count(result, skipped, on_skip)
-            continue
-        produced += 1
-        yield result
+    lines = iter_annotation_lines(folder.annotation_file(split), shard_index, num_shards)
+    yield from _first_that_load(folder, split, lines, limit, skipped, on_skip)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -444,9 +436,15 @@ def iter_selected(
 ) -> Iterator[Record]:
     """The first `selection.k` candidates that load, in rank order; broken ones are counted and
     replaced by the next spare. Yields fewer than k only when the spares run out."""
+    yield from _first_that_load(folder, split, selection.candidates, selection.k, skipped, on_skip)
+
+
+def _first_that_load(folder: MJSynthFolder, split: str, lines: Iterable[AnnotationLine], limit: int | None,
+                     skipped: Counter[str], on_skip: SkipCallback | None) -> Iterator[Record]:
+    """Records of `lines` in order, up to `limit`; the ones that fail to load are counted instead."""
     produced = 0
-    for line in selection.candidates:
-        if produced >= selection.k:
+    for line in lines:
+        if limit is not None and produced >= limit:
             return
         result = load_annotation(folder, split, line)
         if isinstance(result, Skip):
