@@ -44,3 +44,23 @@ def test_other_paths_are_shipped_as_they_are(tmp_path: Path) -> None:
     shipped = portable_recipe(recipe)
     assert shipped.text.sources[0].path == str(words)
     assert shipped.fonts.dirs == [str(tmp_path / "my_fonts"), "synthocr-bundled:fonts"]
+
+
+def test_the_recipe_hash_survives_a_moved_checkout_but_not_other_user_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recipe = load_recipe(bundled("recipes") / "default.yaml")
+    here = recipe.digest()
+    shipped = portable_recipe(recipe)
+    moved_site = tmp_path / "elsewhere" / "synthocr"
+    monkeypatch.setattr(beam_module, "bundled", lambda name: moved_site / name)
+    moved = local_recipe(shipped)  # the same recipe, loaded in a checkout moved to tmp_path
+    assert moved.fonts.dirs == [str(moved_site / "fonts")] != recipe.fonts.dirs
+    assert moved.digest() == here
+
+    words_a, words_b = tmp_path / "a" / "words.txt", tmp_path / "b" / "words.txt"
+    for words in (words_a, words_b):
+        words.parent.mkdir()
+        words.write_text("alpha\n", encoding="utf-8")
+    mine = [recipe_from_dict({"text": {"sources": [{"path": str(w)}]}}, base_dir=tmp_path) for w in (words_a, words_b)]
+    assert mine[0].digest() != mine[1].digest()  # a user's own word list is told apart by its path
