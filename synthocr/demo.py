@@ -80,6 +80,20 @@ def _steps_per_second(config: Any) -> float:
     return steps / (time.perf_counter() - start)
 
 
+def shown_path(path: Path) -> Path:
+    """`path` relative to the working directory when it lies under it (what a user would type).
+
+    >>> shown_path(Path.cwd() / "recipes" / "default.yaml")
+    PosixPath('recipes/default.yaml')
+    >>> shown_path(Path("/elsewhere/default.yaml"))
+    PosixPath('/elsewhere/default.yaml')
+    """
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def demo_splits(count: int) -> dict[str, int]:
     """The demo's splits: a test split large enough for a per-font report (~35 samples a font), the
     rest mostly train. On 2 cores crnn-small overfits 20,000 words within the default budget (val
@@ -119,7 +133,7 @@ def run_demo(options: DemoOptions, on_stage: Callable[[str], None] = lambda mess
     predictions, report_dir = out / "predictions.parquet", out / "report"
     out.mkdir(parents=True, exist_ok=True)
 
-    on_stage(f"1/4 generate: {options.count:,} samples from {recipe_path} into {data_dir}")
+    on_stage(f"1/4 generate: {options.count:,} samples from {shown_path(recipe_path)} into {data_dir}")
     from synthocr.preview import write_contact_sheet
 
     sample_sheet = out / "samples.png"

@@ -37,7 +37,7 @@ def demo(
     if count < 500:
         raise UserError(f"--count {count}: the demo needs at least 500 samples to have val and test splits worth reading")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from synthocr.demo import DemoOptions, run_demo
+    from synthocr.demo import DemoOptions, run_demo, shown_path
     from synthocr.generate import default_workers
     from synthocr.report import print_report
 
@@ -89,5 +89,5 @@ def demo(
     out_console.print(f"model:         {result.run_dir / 'model.keras'}")
     out_console.print(
         "next:          generate more of what it misreads: "
-        f"uv run synthocr generate {result.recipe} --weights-from {result.report_dir / 'report.csv'} --out data/more"
+        f"uv run synthocr generate {shown_path(result.recipe)} --weights-from {result.report_dir / 'report.csv'} --out data/more"
     )
