@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,7 @@ class FontInfo:
         return "".join(sorted({c for c in text if ord(c) not in self.glyphs}))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_font(path: str) -> tuple[frozenset[int], str, str]:
     """(cmap code points, family, style) of a font file, via fontTools."""
     import logging

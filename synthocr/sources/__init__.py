@@ -109,3 +109,42 @@ def decoded_size(data: bytes) -> tuple[int, int] | None:
     if width <= 0 or height <= 0:
         return None
     return height, width
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """The bytes of an image file that decodes fully, with its format and size."""
+
+    data: bytes
+    image_format: str
+    height: int
+    width: int
+
+
+def read_image_file(path: str, rel_path: str, reason_prefix: str) -> ImageFile | tuple[str, str]:
+    """The image at `path`, or (skip reason, message) saying why it cannot be used.
+
+    Reasons are `reason_prefix` + `_missing`, `_unreadable`, `_empty`, `_unsupported_format`
+    (an image TensorFlow cannot decode, such as WebP or TIFF) and `_undecodable`; messages name
+    `rel_path`, the path as the list file wrote it. `path` is a string: this runs once per sample.
+
+    >>> read_image_file("/no/such.png", "such.png", "real")
+    ('real_missing', 'such.png: no such file')
+    """
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except (FileNotFoundError, NotADirectoryError):
+        return f"{reason_prefix}_missing", f"{rel_path}: no such file"
+    except OSError as err:
+        return f"{reason_prefix}_unreadable", f"{rel_path}: {err.strerror or err}"
+    if not data:
+        return f"{reason_prefix}_empty", f"{rel_path}: empty file"
+    image_format = sniff_format(data)
+    if image_format is not None and image_format not in TF_IMAGE_FORMATS:
+        return (f"{reason_prefix}_unsupported_format",
+                f"{rel_path}: {image_format} cannot be read by tf.io.decode_image; convert it to PNG")
+    size = decoded_size(data) if image_format is not None else None
+    if size is None:
+        return f"{reason_prefix}_undecodable", f"{rel_path}: does not decode as an image"
+    return ImageFile(data, image_format, *size)

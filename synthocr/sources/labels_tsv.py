@@ -13,7 +13,7 @@ from pathlib import Path
 
 from synthocr.errors import UserError
 from synthocr.records import Record
-from synthocr.sources import TF_IMAGE_FORMATS, Skip, SkipCallback, decoded_size, sniff_format
+from synthocr.sources import ImageFile, Skip, SkipCallback, read_image_file
 
 LABELS_FILE = "labels.tsv"
 SOURCE_PREFIX = "real:"
@@ -81,29 +81,15 @@ def _load_line(line: str, labels_file: Path, line_no: int, source: str, name: st
         return skip(SKIP_NO_PATH, "no image path before the tab")
     if not text:
         return skip(SKIP_EMPTY_LABEL, f"{rel_path}: empty label")
-    try:
-        data = (labels_file.parent / rel_path).read_bytes()
-    except (FileNotFoundError, NotADirectoryError):
-        return skip(SKIP_MISSING, f"{rel_path}: no such file")
-    except OSError as err:
-        return skip(SKIP_UNREADABLE, f"{rel_path}: {err.strerror or err}")
-    if not data:
-        return skip(SKIP_EMPTY, f"{rel_path}: empty file")
-    image_format = sniff_format(data)
-    if image_format is not None and image_format not in TF_IMAGE_FORMATS:
-        return skip(
-            SKIP_UNSUPPORTED_FORMAT,
-            f"{rel_path}: {image_format} cannot be read by tf.io.decode_image; convert it to PNG",
-        )
-    size = decoded_size(data) if image_format is not None else None
-    if size is None:
-        return skip(SKIP_UNDECODABLE, f"{rel_path}: does not decode as an image")
+    image = read_image_file(str(labels_file.parent / rel_path), rel_path, "real")
+    if not isinstance(image, ImageFile):
+        return skip(*image)
     return Record(
         id=f"real-{name}-{line_no}",
-        image=data,
-        image_format=str(image_format),
-        height=size[0],
-        width=size[1],
+        image=image.data,
+        image_format=image.image_format,
+        height=image.height,
+        width=image.width,
         text=text,
         font="",
         source=source,

@@ -25,7 +25,7 @@ import numpy as np
 
 from synthocr.errors import UserError
 from synthocr.records import FONT_MJSYNTH, SOURCE_MJSYNTH, Record
-from synthocr.sources import TF_IMAGE_FORMATS, Skip, SkipCallback, decoded_size, sniff_format
+from synthocr.sources import ImageFile, Skip, SkipCallback, read_image_file
 
 SPLITS = ("train", "val", "test")
 LEXICON = "lexicon.txt"
@@ -36,6 +36,7 @@ SKIP_MISSING = "mjsynth_missing"
 SKIP_UNREADABLE = "mjsynth_unreadable"
 SKIP_EMPTY = "mjsynth_empty"
 SKIP_UNDECODABLE = "mjsynth_undecodable"
+SKIP_UNSUPPORTED_FORMAT = "mjsynth_unsupported_format"
 SKIP_LEXICON_MISMATCH = "mjsynth_lexicon_mismatch"
 SKIP_MALFORMED_LINE = "mjsynth_malformed_line"
 
@@ -215,25 +216,15 @@ def load_annotation(folder: MJSynthFolder, split: str, line: AnnotationLine) -> 
     if not isinstance(parsed, _Entry):
         return skip(*parsed)
     rel_path, lexicon_index, label = parsed
-    try:
-        with open(os.path.join(folder.root, rel_path), "rb") as stream:
-            data = stream.read()
-    except (FileNotFoundError, NotADirectoryError):
-        return skip(SKIP_MISSING, f"{rel_path}: no such file")
-    except OSError as err:
-        return skip(SKIP_UNREADABLE, f"{rel_path}: {err.strerror or err}")
-    if not data:
-        return skip(SKIP_EMPTY, f"{rel_path}: empty file")
-    image_format = sniff_format(data)
-    size = decoded_size(data) if image_format in TF_IMAGE_FORMATS else None
-    if size is None:
-        return skip(SKIP_UNDECODABLE, f"{rel_path}: does not decode as an image")
+    image = read_image_file(os.path.join(folder.root, rel_path), rel_path, "mjsynth")
+    if not isinstance(image, ImageFile):
+        return skip(*image)
     return Record(
         id=f"mjsynth-{split}-{line.index}",
-        image=data,
-        image_format=str(image_format),
-        height=size[0],
-        width=size[1],
+        image=image.data,
+        image_format=image.image_format,
+        height=image.height,
+        width=image.width,
         text=label,
         font=FONT_MJSYNTH,
         source=SOURCE_MJSYNTH,

@@ -19,7 +19,6 @@ from synthocr.errors import UserError
 from synthocr.records import Record
 from synthocr.sources.labels_tsv import LABELS_FILE, iter_labels_tsv, resolve_labels_file
 from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
-from synthocr.training.charset import Charset
 from synthocr.training.scoring import score, summarise
 
 ROW_COLUMNS = (

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from synthocr.cli import app
-from .train_fixtures import CHARSET, WORDS, render_word, write_dataset, write_recipe
+from .train_fixtures import CHARSET, WORDS, write_dataset, write_recipe
 
 runner = CliRunner()
 

@@ -86,7 +86,7 @@ def test_name_folder_argument_and_limit(iiit: Path) -> None:
 
 def test_non_utf8_file_is_a_user_error_naming_the_line(tmp_path: Path) -> None:
     _image(tmp_path / "a.png", 20)
-    (tmp_path / "labels.tsv").write_bytes("a.png\tok\na.png\tcaf".encode() + b"\xe9\n")
+    (tmp_path / "labels.tsv").write_bytes(b"a.png\tok\na.png\tcaf" + b"\xe9\n")
     with pytest.raises(UserError, match=r"labels\.tsv:2: not UTF-8 \(byte 0xe9 at column 10\)"):
         list(iter_labels_tsv(tmp_path / "labels.tsv", Counter()))
 
