@@ -9,10 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from synthocr.cli import app, user_errors
-from synthocr.cli.generate_cmd import _Rate
+from synthocr.cli.generate_cmd import GenerateProgress
 from synthocr.errors import UserError
 
 console = Console(stderr=True)
@@ -44,36 +43,24 @@ def demo(
     options = DemoOptions(out_dir=out, minutes=minutes, count=count, workers=workers or default_workers(), recipe=recipe)
     console.print(f"[bold]synthocr demo[/]: generate -> train -> evaluate -> report, about {minutes:g} minutes, into {out}/")
 
-    rate = _Rate()
-    progress = Progress(
-        TextColumn("  [bold]generate[/]"), BarColumn(), MofNCompleteColumn(), rate, TextColumn("eta"), TimeRemainingColumn(),
-        console=console, transient=False,
-    )
-    bar = progress.add_task("generate", total=None)
-
-    def on_start(total: int, done: int) -> None:
-        import time
-
-        progress.update(bar, total=total, completed=done)
-        rate.base, rate.started = done, time.perf_counter()
-        progress.start()
+    bar = GenerateProgress(console, label="  generate")
 
     def on_stage(message: str) -> None:
-        progress.stop()
+        bar.stop()
         console.print(f"[bold cyan]{message}[/]")
 
     def on_note(message: str) -> None:
         console.print(f"  {message}")
 
     try:
-        result = run_demo(options, on_stage=on_stage, on_note=on_note, on_generate=(on_start, lambda n: progress.advance(bar, n)),
+        result = run_demo(options, on_stage=on_stage, on_note=on_note, on_generate=(bar.on_start, bar.on_progress),
                           train_verbose=1 if sys.stderr.isatty() else 2)
     except KeyboardInterrupt:
-        progress.stop()
+        bar.stop()
         console.print(f"[yellow]interrupted[/]: the dataset and the last checkpoint are kept; run `synthocr demo --out {out}` to go on")
         raise typer.Exit(130) from None
     finally:
-        progress.stop()
+        bar.stop()
 
     s = result.summary
     out_console.print()

@@ -38,6 +38,33 @@ class _Rate(TextColumn):
         return Text(f"{(task.completed - self.base) / elapsed:,.0f} img/s", style="cyan")
 
 
+class GenerateProgress:
+    """The generation bar: samples done, images/s since this run started, time left.
+
+    It appears only when `on_start` is called, which generation does once the recipe is fully
+    checked: a bad recipe prints one error line and no bar.
+    """
+
+    def __init__(self, console: Console, label: str = "generate") -> None:
+        self._rate = _Rate()
+        self.progress = Progress(
+            TextColumn(f"[bold]{label}[/]"), BarColumn(), MofNCompleteColumn(), self._rate, TextColumn("eta"),
+            TimeRemainingColumn(), console=console,
+        )
+        self._bar = self.progress.add_task(label, total=None)
+
+    def on_start(self, total: int, done: int) -> None:
+        self.progress.update(self._bar, total=total, completed=done)
+        self._rate.base, self._rate.started = done, time.perf_counter()  # resumed samples do not count in the rate
+        self.progress.start()
+
+    def on_progress(self, count: int) -> None:
+        self.progress.advance(self._bar, count)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
 @app.command()
 @user_errors
 def generate(
@@ -72,28 +99,15 @@ def generate(
         out_dir=out, count=count, workers=workers or default_workers(), overwrite=overwrite, resume=resume,
         font_weights=font_weights, weights_origin=origin, runner=runner.value, beam_options=tuple(beam_args),
     )
-    rate = _Rate()
-    progress = Progress(
-        TextColumn("[bold]generate[/]"), BarColumn(), MofNCompleteColumn(), rate, TextColumn("eta"), TimeRemainingColumn(),
-        console=console,
-    )
-    bar = progress.add_task("generate", total=None)
-
-    def on_start(total: int, done: int) -> None:
-        # Called once the recipe is fully checked: a bad recipe prints one error line, no bar.
-        progress.update(bar, total=total, completed=done)
-        rate.base = done
-        rate.started = time.perf_counter()
-        progress.start()
-
+    bar = GenerateProgress(console)
     try:
-        summary = run_generate(loaded, options, on_start=on_start, on_progress=lambda n: progress.advance(bar, n))
+        summary = run_generate(loaded, options, on_start=bar.on_start, on_progress=bar.on_progress)
     except KeyboardInterrupt:
-        progress.stop()
+        bar.stop()
         console.print(f"[yellow]interrupted[/]: complete shards are kept; finish with `synthocr generate {recipe} --out {out} --resume`")
         raise typer.Exit(130) from None
     finally:
-        progress.stop()
+        bar.stop()
     info = summary.info
     splits = ", ".join(f"{s} {d['count']:,}" for s, d in info["splits"].items())
     console.print(f"wrote {out}: {splits} ({summary.written_shards} shards written, {summary.reused_shards} kept)")
