@@ -54,8 +54,11 @@ class TrainRequest:
 
     The budget: `config.epochs`, unless `epochs_limited` is False (only steps or minutes were
     asked for); `max_steps` counts optimiser steps over the whole run, resumes included;
-    `minutes` counts this invocation's wall time. `devices` ('gpu:0', 'cpu:1', ...): where to
-    train; None: every GPU (or every JAX device), else the CPU.
+    `minutes` counts this invocation's wall time. `schedule_steps`: the length of the cosine
+    learning-rate schedule (default: `max_steps`, else the epochs' steps); a run that goes past
+    it trains on at the schedule's floor, which lets a time budget end after the decay rather
+    than in the middle of it. `devices` ('gpu:0', 'cpu:1', ...): where to train; None: every
+    GPU (or every JAX device), else the CPU.
     """
 
     config: TrainConfig
@@ -63,6 +66,7 @@ class TrainRequest:
     run_dir: Path
     max_steps: int | None = None
     minutes: float | None = None
+    schedule_steps: int | None = None
     epochs_limited: bool = True
     resume: bool = False
     verbose: int = 1
@@ -215,7 +219,7 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
     epochs = config.epochs if request.epochs_limited else 10**9
     if request.max_steps is not None:
         epochs = min(epochs, math.ceil(request.max_steps / steps_per_epoch))
-    horizon = request.max_steps or steps_per_epoch * (epochs if epochs < 10**9 else config.epochs)
+    horizon = request.schedule_steps or request.max_steps or steps_per_epoch * (epochs if epochs < 10**9 else config.epochs)
 
     precision = resolve_precision(config.precision, _gpu_capabilities(placement))
     on_message(f"{placement.describe(config.batch_size)}; precision {precision}, {steps_per_epoch} steps per epoch")
@@ -251,7 +255,7 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
                 # JAX without jit runs op by op (very slow); the cuDNN-LSTM reason to keep XLA off is TensorFlow's.
                 jit = config.jit_compile if placement.backend == "tensorflow" else True
                 model.compile(optimizer=optimizer, loss=keras.losses.CTC(), jit_compile=jit)
-            _write_config(out, request, charset, precision, steps_per_epoch, epochs, placement)
+            _write_config(out, request, charset, precision, steps_per_epoch, epochs, _schedule_steps(model.optimizer), placement)
             last = keras.callbacks.ModelCheckpoint(out / LAST_CHECKPOINT, save_best_only=False)
             best = keras.callbacks.ModelCheckpoint(out / BEST_CHECKPOINT, monitor=monitor, mode="min", save_best_only=True)
             if state.get("best") is not None:
@@ -304,8 +308,19 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
     )
 
 
+def _schedule_steps(optimizer: Any) -> int | None:
+    """Warm-up plus decay steps of the optimiser's learning-rate schedule (a resumed run's is the
+    one it was built with), or None for a constant rate."""
+    schedule = optimizer.get_config().get("learning_rate")
+    if not isinstance(schedule, dict):
+        return None
+    settings = schedule.get("config", {})
+    return int(settings.get("decay_steps", 0)) + int(settings.get("warmup_steps", 0))
+
+
 def _write_config(
-    run: Path, request: TrainRequest, charset: Charset, precision: str, steps_per_epoch: int, epochs: int, placement: Placement
+    run: Path, request: TrainRequest, charset: Charset, precision: str, steps_per_epoch: int, epochs: int,
+    schedule_steps: int | None, placement: Placement,
 ) -> None:
     resolved = {
         "train": request.config.model_dump(),
@@ -316,6 +331,7 @@ def _write_config(
         "epochs": epochs if epochs < 10**9 else None,
         "max_steps": request.max_steps,
         "minutes": request.minutes,
+        "schedule_steps": schedule_steps,
         "backend": placement.backend,
         "devices": list(placement.devices),
         "hosts": placement.process_count,

@@ -122,3 +122,25 @@ def test_train_rejects_a_bad_flag_and_a_missing_dataset(tmp_path: Path) -> None:
     precision = runner.invoke(app, ["train", str(recipe), "--data", str(data), "--out", str(tmp_path / "r"), "--precision", "half"])
     assert precision.exit_code == 2 and "precision" in precision.output
     assert len(precision.output.strip().splitlines()) == 1
+
+
+def test_past_its_schedule_a_run_trains_on_at_the_floor_rate(tmp_path: Path) -> None:
+    from synthocr.training.config import TrainConfig
+    from synthocr.training.train import TrainData, TrainRequest, train
+
+    data = write_dataset(tmp_path / "data", {"train": 64, "val": 16}, shards=1)
+    config = TrainConfig(model="crnn-small", batch_size=16, learning_rate=1e-3, warmup_steps=2, min_lr_ratio=0.1,
+                         early_stopping_patience=0)
+    run = tmp_path / "run"
+    result = train(TrainRequest(config, (TrainData(data),), run, max_steps=12, schedule_steps=6, epochs_limited=False,
+                                verbose=0))
+    assert result.steps == 12  # the step budget, not the schedule, ended the run
+    assert json.loads((run / "config.json").read_text())["schedule_steps"] == 6
+    adam = keras.models.load_model(run / "checkpoints/last.keras").optimizer
+    assert int(adam.iterations) == 12
+    assert float(adam.learning_rate) == pytest.approx(1e-4)  # the cosine's floor: 10% of the peak
+
+    # A resumed run keeps the schedule it was built with, whatever it is asked for now.
+    train(TrainRequest(config, (TrainData(data),), run, max_steps=16, schedule_steps=100, epochs_limited=False,
+                       resume=True, verbose=0))
+    assert json.loads((run / "config.json").read_text())["schedule_steps"] == 6
