@@ -60,6 +60,7 @@ def train(
     epochs: Annotated[Optional[int], typer.Option(help="epochs (overrides the recipe)", min=1)] = None,
     steps: Annotated[Optional[int], typer.Option(help="stop after this many optimiser steps in all", min=1)] = None,
     minutes: Annotated[Optional[float], typer.Option(help="stop after this many minutes of training", min=0.01)] = None,
+    schedule_steps: Annotated[Optional[int], typer.Option(help="length of the cosine learning-rate schedule in steps (default: --steps, else the epochs' steps); a run that goes past it trains on at the floor rate", min=1)] = None,
     batch_size: Annotated[Optional[int], typer.Option(help="batch size (overrides the recipe)", min=1)] = None,
     precision: Annotated[Optional[str], typer.Option(help="auto | float32 | mixed (overrides the recipe)")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="continue the run in --out from its last checkpoint")] = False,
@@ -79,7 +80,7 @@ def train(
     config = load_recipe(recipe).train_config.with_overrides(epochs=epochs, batch_size=batch_size, precision=precision)
     sources = tuple(TrainData(*parse_data_arg(d)) for d in data)
     request = TrainRequest(
-        config=config, data=sources, run_dir=out, max_steps=steps, minutes=minutes,
+        config=config, data=sources, run_dir=out, max_steps=steps, minutes=minutes, schedule_steps=schedule_steps,
         epochs_limited=epochs is not None or (steps is None and minutes is None), resume=resume,
         devices=tuple(d.strip() for d in devices.split(",") if d.strip()) if devices is not None else None,
     )

@@ -92,8 +92,10 @@ def test_resume_continues_epochs_and_optimiser_state(tmp_path: Path) -> None:
     data = write_dataset(tmp_path / "data", {"train": 48, "val": 16}, shards=2)
     recipe = write_recipe(tmp_path / "recipe.yaml")
     run = tmp_path / "run"
-    first = runner.invoke(app, ["train", str(recipe), "--data", str(data), "--out", str(run), "--epochs", "1"])
+    first = runner.invoke(app, ["train", str(recipe), "--data", str(data), "--out", str(run), "--epochs", "1",
+                                "--schedule-steps", "5"])
     assert first.exit_code == 0, first.output
+    assert json.loads((run / "config.json").read_text())["schedule_steps"] == 5
     state = json.loads((run / "state.json").read_text())
     assert (state["epoch"], state["steps"]) == (1, 3)  # 48 samples / batch 16
     adam_before = keras.models.load_model(run / "checkpoints/last.keras").optimizer
