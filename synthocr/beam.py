@@ -18,64 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from synthocr.errors import UserError
-from synthocr.paths import bundled
-from synthocr.recipe import Recipe
+from synthocr.recipe import Recipe, local_recipe, portable_recipe
 from synthocr.sample import FactoryOptions
 
-BUNDLED_PREFIX = "synthocr-bundled:"
-BUNDLED_FOLDERS = ("fonts", "backgrounds", "recipes")
 _WRITERS: dict[tuple[str, str], Any] = {}
-
-
-def _to_portable(path: str) -> str:
-    if not Path(path).is_absolute():  # 'english', 'trdg:en', gs://...: the same on every machine
-        return path
-    resolved = Path(path).resolve()
-    for name in BUNDLED_FOLDERS:
-        root = bundled(name).resolve()
-        if resolved == root or root in resolved.parents:
-            relative = resolved.relative_to(root).as_posix()
-            return f"{BUNDLED_PREFIX}{name}" + (f"/{relative}" if relative != "." else "")
-    return path
-
-
-def _to_local(path: str) -> str:
-    if not path.startswith(BUNDLED_PREFIX):
-        return path
-    name, _, relative = path.removeprefix(BUNDLED_PREFIX).partition("/")
-    root = bundled(name)
-    return str(root / relative) if relative else str(root)
-
-
-def _map_paths(recipe: Recipe, convert: Any) -> Recipe:
-    """The recipe with `convert` applied to every file or folder path in it."""
-    from synthocr.recipe import WordsSource
-
-    text = recipe.text.model_copy(update={"sources": [
-        s.model_copy(update={"path": convert(s.path)}) if isinstance(s, WordsSource) else s for s in recipe.text.sources
-    ]})
-    fonts = recipe.fonts.model_copy(update={"dirs": [convert(d) for d in recipe.fonts.dirs]})
-    backgrounds = recipe.backgrounds.model_copy(update={"dirs": [convert(d) for d in recipe.backgrounds.dirs]})
-    mix = recipe.mix.model_copy(update={"real": [r.model_copy(update={"path": convert(r.path)}) for r in recipe.mix.real]})
-    if mix.mjsynth is not None:
-        mix = mix.model_copy(update={"mjsynth": mix.mjsynth.model_copy(update={"path": convert(mix.mjsynth.path)})})
-    return recipe.model_copy(update={"text": text, "fonts": fonts, "backgrounds": backgrounds, "mix": mix})
-
-
-def portable_recipe(recipe: Recipe) -> Recipe:
-    """The recipe as it is shipped to workers: paths into synthocr's bundled folders made relative to them.
-
-    >>> from synthocr.recipe import recipe_from_dict
-    >>> recipe = recipe_from_dict({"text": {"sources": [{"path": "english"}]}}, base_dir=bundled("recipes"))
-    >>> portable_recipe(recipe).fonts.dirs
-    ['synthocr-bundled:fonts']
-    """
-    return _map_paths(recipe, _to_portable)
-
-
-def local_recipe(recipe: Recipe) -> Recipe:
-    """On a worker: `synthocr-bundled:` paths pointed at this installation's bundled folders."""
-    return _map_paths(recipe, _to_local)
 
 
 def _writer(recipe: Recipe, out_dir: str, options: FactoryOptions) -> Any:

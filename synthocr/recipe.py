@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -15,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator
 
 from synthocr.errors import UserError
+from synthocr.paths import bundled
 
 DEFAULT_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -226,12 +228,64 @@ class Recipe(_Strict):
         Paths into synthocr's bundled fonts, backgrounds and word lists are hashed relative to
         them, so a checkout moved elsewhere (or a Beam worker) still resumes the same dataset.
         """
-        from synthocr.beam import portable_recipe  # beam imports this module
-
         data = portable_recipe(self).resolved()
         data.pop("train", None)
         text = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# Paths into synthocr's bundled folders, written relative to them: the same recipe on another
+# installation (a moved checkout, a Beam worker) names the same files and hashes the same.
+BUNDLED_PREFIX = "synthocr-bundled:"
+BUNDLED_FOLDERS = ("fonts", "backgrounds", "recipes")
+
+
+def _to_portable(path: str) -> str:
+    if not Path(path).is_absolute():  # 'english', 'trdg:en', gs://...: the same on every machine
+        return path
+    resolved = Path(path).resolve()
+    for name in BUNDLED_FOLDERS:
+        root = bundled(name).resolve()
+        if resolved == root or root in resolved.parents:
+            relative = resolved.relative_to(root).as_posix()
+            return f"{BUNDLED_PREFIX}{name}" + (f"/{relative}" if relative != "." else "")
+    return path
+
+
+def _to_local(path: str) -> str:
+    if not path.startswith(BUNDLED_PREFIX):
+        return path
+    name, _, relative = path.removeprefix(BUNDLED_PREFIX).partition("/")
+    root = bundled(name)
+    return str(root / relative) if relative else str(root)
+
+
+def _map_paths(recipe: Recipe, convert: Callable[[str], str]) -> Recipe:
+    """The recipe with `convert` applied to every file or folder path in it."""
+    text = recipe.text.model_copy(update={"sources": [
+        s.model_copy(update={"path": convert(s.path)}) if isinstance(s, WordsSource) else s for s in recipe.text.sources
+    ]})
+    fonts = recipe.fonts.model_copy(update={"dirs": [convert(d) for d in recipe.fonts.dirs]})
+    backgrounds = recipe.backgrounds.model_copy(update={"dirs": [convert(d) for d in recipe.backgrounds.dirs]})
+    mix = recipe.mix.model_copy(update={"real": [r.model_copy(update={"path": convert(r.path)}) for r in recipe.mix.real]})
+    if mix.mjsynth is not None:
+        mix = mix.model_copy(update={"mjsynth": mix.mjsynth.model_copy(update={"path": convert(mix.mjsynth.path)})})
+    return recipe.model_copy(update={"text": text, "fonts": fonts, "backgrounds": backgrounds, "mix": mix})
+
+
+def portable_recipe(recipe: Recipe) -> Recipe:
+    """The recipe as it is shipped to workers: paths into synthocr's bundled folders made relative to them.
+
+    >>> recipe = recipe_from_dict({"text": {"sources": [{"path": "english"}]}}, base_dir=bundled("recipes"))
+    >>> portable_recipe(recipe).fonts.dirs
+    ['synthocr-bundled:fonts']
+    """
+    return _map_paths(recipe, _to_portable)
+
+
+def local_recipe(recipe: Recipe) -> Recipe:
+    """On a worker: `synthocr-bundled:` paths pointed at this installation's bundled folders."""
+    return _map_paths(recipe, _to_local)
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:

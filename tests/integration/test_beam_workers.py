@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LAUNCHER = """
 import pickle, sys
 import synthocr
-from synthocr.beam import portable_recipe
+from synthocr.recipe import portable_recipe
 from synthocr.generate import plan_shards
 from synthocr.paths import bundled
 from synthocr.recipe import load_recipe
