@@ -1,5 +1,5 @@
 """`python -m synthocr` runs the command line."""
 
-from synthocr.cli import app
+from synthocr.cli import main
 
-app()
+main()

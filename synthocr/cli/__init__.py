@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,6 +34,24 @@ def user_errors(func: F) -> F:
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def main() -> None:
+    """The `synthocr` console script: the app, with the command line's own mistakes (an unknown
+    option, a missing argument, a value out of range) as one line and exit code 2, like a
+    UserError, instead of a usage block and a framed message."""
+    # typer vendors click and exports neither class; the lock file pins the typer they come from.
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+    try:
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError:  # `synthocr` alone: the help has been printed
+        sys.exit(2)
+    except UsageError as err:
+        where = f"{err.ctx.command_path}: " if err.ctx is not None else ""
+        typer.echo(f"error: {where}{err.format_message()}", err=True)
+        sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 # Each module registers its commands on `app` when imported.
