@@ -47,8 +47,8 @@ class DemoResult:
 # 2.0, at 13.2, 13.9 and 13.2 (evaluation and report took 0.2-0.9 of it).
 _TAIL_MINUTES = 2.0
 # Where the cosine schedule ends, as a share of the steps the timing below says fit in the time:
-# training from shards, with a validation pass and checkpoints each epoch, ran at 68-80% of the
-# timed in-memory rate over five demo runs on 2 cores. The clock, not the step count, ends the
+# training from shards, with a validation pass and checkpoints each epoch, ran at 68-90% of the
+# timed in-memory rate over six demo runs on 2 cores. The clock, not the step count, ends the
 # run: a horizon reached early leaves the last minutes at the schedule's floor (2% of the peak),
 # which still helps; one reached late stops the run while the rate is still high, which does not.
 _RATE_MARGIN = 0.75
