@@ -129,7 +129,8 @@ class ColorsConfig(_Strict):
     stroke: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#000000-#ffffff")], min_length=1)
     stroke_width: dict[int, float] = Field(default_factory=lambda: {0: 1.0}, description="{width: weight}")
     min_contrast: float = Field(
-        40.0, ge=0, le=255, description="least |luma(text) - mean luma(background)|; redrawn below"
+        40.0, ge=0, le=255,
+        description="least |luma(ink) - luma(background around it)| on the final pixels; recoloured or redrawn below",
     )
 
 
@@ -185,6 +186,7 @@ class SplitsConfig(_Strict):
 class OutputConfig(_Strict):
     shard_size: int = Field(1000, ge=1, description="samples per shard")
     png_compression: int = Field(1, ge=0, le=9)
+    char_boxes: bool = Field(False, description="each character's box in the final image, in the sample's meta")
 
 
 def _train_config_type() -> type[BaseModel]:
