@@ -20,7 +20,9 @@ def report(
             "--by",
             help="column to group by (repeat for nested groups), e.g. font, background, source, augment, length, skew; "
             "numeric columns with many values are cut into quantile ranges, augment gives one group per transform "
-            "(a sample counts in each of its transforms' groups); default font, or source when there is no font column",
+            "(a sample counts in each of its transforms' groups), or an image/text attribute (image_sharpness, "
+            "image_contrast, image_brightness, text_case, ...); default font, or, without a font column (real images), "
+            "the attribute whose groups' accuracy differs most",
         ),
     ] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="folder for report.html/csv/parquet and confusions.csv (default: report/ beside PREDICTIONS)")] = None,

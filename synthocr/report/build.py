@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
+from synthocr.attributes import ATTRIBUTE_COLUMNS
 from synthocr.errors import UserError
 from synthocr.report.confusions import Confusion, confusion_label, confusions, summary_text
 from synthocr.report.grouping import GroupColumn, check_columns, group_column
@@ -207,15 +208,40 @@ def _output_names(by: Sequence[str]) -> tuple[str, ...]:
     return tuple(f"{name}_group" if name in STAT_COLUMNS else name for name in by)
 
 
-def _resolve_by(frame: pd.DataFrame, by: Sequence[str], source: Path, notes: list[str]) -> tuple[str, ...]:
+def most_telling_attribute(frame: pd.DataFrame, min_samples: int) -> str | None:
+    """The attribute column (`synthocr.attributes`) whose groups of at least `min_samples` samples
+    span the widest range of word accuracy (highest minus lowest); None when no attribute
+    column has two such groups. Ties go to the first in `ATTRIBUTE_COLUMNS`."""
+    best, best_spread = None, -1.0
+    for name in ATTRIBUTE_COLUMNS:
+        if name not in frame.columns or frame[name].isna().all():
+            continue
+        labels = group_column(frame[name], name).labels
+        rates = frame["exact"].groupby(labels.to_numpy()).agg(["size", "mean"])
+        rates = rates[rates["size"] >= min_samples]
+        if len(rates) >= 2 and float(rates["mean"].max() - rates["mean"].min()) > best_spread:
+            best, best_spread = name, float(rates["mean"].max() - rates["mean"].min())
+    return best
+
+
+def _resolve_by(frame: pd.DataFrame, by: Sequence[str], source: Path, notes: list[str], min_samples: int = 20) -> tuple[str, ...]:
     chosen = (by,) if isinstance(by, str) else tuple(by)
     if not chosen:
         raise UserError("nothing to group by: give at least one column (--by)")
     if len(set(chosen)) != len(chosen):
         raise UserError(f"--by {', '.join(chosen)}: a column is given twice")
-    if chosen == DEFAULT_BY and "font" not in frame.columns and FALLBACK_BY[0] in frame.columns:
-        notes.append("no font column (real images carry no font): grouped by source instead")
-        chosen = FALLBACK_BY
+    if chosen == DEFAULT_BY and "font" not in frame.columns:
+        attribute = most_telling_attribute(frame, min_samples)
+        if attribute is not None:
+            others = [c for c in ATTRIBUTE_COLUMNS if c in frame.columns and c != attribute]
+            notes.append(
+                f"no font column (real images carry no font): grouped by {attribute}, the attribute whose groups' "
+                f"accuracy differs most; others: {', '.join(others)} (--by)"
+            )
+            chosen = (attribute,)
+        elif FALLBACK_BY[0] in frame.columns:
+            notes.append("no font column (real images carry no font): grouped by source instead")
+            chosen = FALLBACK_BY
     check_columns(frame, chosen, str(source))
     return chosen
 
@@ -231,7 +257,8 @@ def build_report(
 
     `out_dir` defaults to a `report` folder beside the predictions file. `by=("font",)` (the
     default, whether passed or not) on predictions without a font column (labels.tsv, MJSynth)
-    groups by `source` instead and says so in `Report.notes`. With `compare`, compare.csv holds
+    groups by the image or text attribute whose groups differ most (`most_telling_attribute`),
+    or by `source` when the file has no attribute columns, and says so in `Report.notes`. With `compare`, compare.csv holds
     both runs side by side and the HTML and terminal table show them too.
     """
     from synthocr.report.html import render_html
@@ -239,7 +266,7 @@ def build_report(
     predictions = Path(predictions)
     frame = read_predictions(predictions)
     notes: list[str] = []
-    by = _resolve_by(frame, by, predictions, notes)
+    by = _resolve_by(frame, by, predictions, notes, min_samples)
     other = None
     if compare is not None:
         compare = Path(compare)

@@ -1,7 +1,8 @@
 """`evaluate`: reads every sample of a dataset split, a labels.tsv or an MJSynth root and scores it.
 
 One row per sample goes to predictions.parquet (the columns are listed in `ROW_COLUMNS`, then the
-sample's meta flattened). Shards go through the training pipeline's own `preprocess_image`;
+image and text attributes of `synthocr.attributes` for every source, then the sample's meta
+flattened). Shards go through the training pipeline's own `preprocess_image`;
 images that cannot be decoded are skipped and counted, never scored as wrong.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from synthocr.attributes import ATTRIBUTE_COLUMNS, sample_attributes
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
 from synthocr.errors import UserError
 from synthocr.records import Record
@@ -157,7 +159,8 @@ def _row(sample: _Sample, prediction: str, confidence: float, data_path: str) ->
         "font": record.font, "source": record.source, "image_format": record.image_format, "data": data_path,
         "shard": sample.shard, "record_index": sample.record_index, "image_path": sample.image_path,
     })
-    row.update(flatten_meta(record.meta, set(ROW_COLUMNS)))
+    row.update(sample_attributes(record.image, record.text))
+    row.update(flatten_meta(record.meta, set(ROW_COLUMNS) | set(ATTRIBUTE_COLUMNS)))
     return row
 
 
@@ -198,7 +201,7 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
         read = len(kept)
     if read > len(rows):
         skips["undecodable image"] += read - len(rows)
-    frame = pd.DataFrame(rows, columns=None if rows else list(ROW_COLUMNS))
+    frame = pd.DataFrame(rows, columns=None if rows else [*ROW_COLUMNS, *ATTRIBUTE_COLUMNS])
     if rows and (frame["font"] == "").all():
         frame = frame.drop(columns="font")
     request.out.parent.mkdir(parents=True, exist_ok=True)
