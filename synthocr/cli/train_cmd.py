@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,6 +16,24 @@ from synthocr.errors import UserError
 
 def _quiet_tensorflow() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+class SelectBy(str, Enum):
+    real = "real"
+    synthetic = "synthetic"
+
+
+_FLAGS = {"real_val": "--real-val", "select_by": "--select-by"}
+
+
+def flag_names(message: str) -> str:
+    """A library message that starts with a parameter name, starting with its flag instead.
+
+    >>> flag_names("real_val x/labels.tsv: empty"), flag_names("other: real_val")
+    ('--real-val x/labels.tsv: empty', 'other: real_val')
+    """
+    head, sep, rest = message.partition(" ")
+    return f"{_FLAGS[head]}{sep}{rest}" if head in _FLAGS else message
 
 
 def parse_data_arg(value: str) -> tuple[Path, float]:
@@ -68,6 +87,8 @@ def train(
     coordinator: Annotated[Optional[str], typer.Option(help="several hosts (KERAS_BACKEND=jax): HOST:PORT of host 0, the same on every host")] = None,
     num_hosts: Annotated[Optional[int], typer.Option(help="several hosts: how many take part", min=1)] = None,
     host_id: Annotated[Optional[int], typer.Option(help="several hosts: this host's number, 0 .. num-hosts - 1 (0 writes --out)", min=0)] = None,
+    real_val: Annotated[Optional[list[Path]], typer.Option("--real-val", help="real validation set scored after every epoch (repeatable): a labels.tsv, a folder with one, or an MJSynth root; logged as real/<name>/...")] = None,
+    select_by: Annotated[Optional[SelectBy], typer.Option("--select-by", help="what picks the best checkpoint: real (mean benchmark accuracy of the --real-val sets; the default when they are given) or synthetic (val CER)")] = None,
 ) -> None:
     """Trains the CRNN-CTC recogniser on one or more synthocr datasets."""
     _quiet_tensorflow()
@@ -83,12 +104,18 @@ def train(
         config=config, data=sources, run_dir=out, max_steps=steps, minutes=minutes, schedule_steps=schedule_steps,
         epochs_limited=epochs is not None or (steps is None and minutes is None), resume=resume,
         devices=tuple(d.strip() for d in devices.split(",") if d.strip()) if devices is not None else None,
+        real_val=tuple(real_val or ()), select_by=select_by.value if select_by is not None else None,
     )
-    result = run_training(request, on_message=lambda m: typer.echo(m, err=True))
+    try:
+        result = run_training(request, on_message=lambda m: typer.echo(m, err=True))
+    except UserError as err:
+        raise UserError(flag_names(str(err))) from None
     if result.skipped:
         skipped = ", ".join(f"{reason}: {n}" for reason, n in result.skipped.items())
         typer.echo(f"skipped while reading {result.samples_read} training samples: {skipped}")
     best = "" if result.best_val_cer is None else f", best val CER {result.best_val_cer:.4f}"
+    if result.monitor == "real_benchmark" and result.best is not None:
+        best = f", best mean real benchmark accuracy {result.best:.4f}"
     why = f" ({result.stopped_because})" if result.stopped_because else ""
     typer.echo(f"{result.model_path}: {result.epochs_done} epochs, {result.steps} steps{best}{why}")
 

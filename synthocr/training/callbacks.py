@@ -119,6 +119,94 @@ class DecodedValidation(keras.callbacks.Callback):
             logs.update(metrics)
 
 
+REAL_PREFIX = "real/"
+REAL_MONITOR = "real_benchmark"
+REAL_METRICS = ("exact", "caseless", "benchmark", "cer")
+
+
+def _padded_forward(forward: Callable[[np.ndarray], np.ndarray], images: np.ndarray, batch_size: int) -> np.ndarray:
+    """Logits of `images` in batches of `batch_size`, the last one padded (one traced shape)."""
+    out = []
+    for start in range(0, len(images), batch_size):
+        batch = images[start:start + batch_size]
+        count = len(batch)
+        if count < batch_size:
+            batch = np.concatenate([batch, np.repeat(batch[-1:], batch_size - count, axis=0)])
+        out.append(forward(batch)[:count])
+    return np.concatenate(out) if out else np.zeros((0,))
+
+
+class RealValidation(keras.callbacks.Callback):
+    """After each epoch, reads every real validation set and adds its scores to the logs.
+
+    Keys: `real/<name>/exact`, `.../caseless`, `.../benchmark` (word accuracies in the three
+    conventions of `scoring.summarise`) and `.../cer`, per set, and `real_benchmark`, the
+    mean benchmark accuracy over the sets (what `select_by="real"` checkpoints follow). With
+    `log_dir`, the same scalars go to TensorBoard under their own names (`real/<name>/...`),
+    in `log_dir/real`. Listed right after DecodedValidation, before checkpoints and loggers.
+    """
+
+    def __init__(self, sets: Sequence[Any], charset: Charset, batch_size: int, agree: Agree | None = None,
+                 log_dir: Path | None = None):
+        super().__init__()
+        self.sets = list(sets)
+        self.charset = charset
+        self.batch_size = batch_size
+        self.agree = agree
+        self.log_dir = log_dir
+        self._writer: Any = None
+        self._forward: Callable[[np.ndarray], np.ndarray] | None = None
+
+    def evaluate(self) -> dict[str, float]:
+        if self._forward is None:
+            self._forward = compiled_forward(self.model)
+        metrics: dict[str, float] = {}
+        for real in self.sets:
+            logits = _padded_forward(self._forward, real.images, self.batch_size)
+            predictions = [d.text for d in greedy_decode(logits, self.charset)]
+            summary = summarise(real.texts, predictions)
+            metrics.update({f"{REAL_PREFIX}{real.name}/{key}": float(summary[key]) for key in REAL_METRICS})
+        benchmarks = [metrics[f"{REAL_PREFIX}{r.name}/benchmark"] for r in self.sets]
+        metrics[REAL_MONITOR] = float(np.mean(benchmarks)) if benchmarks else float("nan")
+        return metrics
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        if logs is None:
+            return
+        metrics = self.evaluate()
+        if self.agree is not None:
+            metrics = dict(zip(metrics, self.agree(list(metrics.values()))))
+        logs.update(metrics)
+        if self.log_dir is not None:
+            self._write_tensorboard(epoch, metrics)
+
+    def _write_tensorboard(self, epoch: int, metrics: dict[str, float]) -> None:
+        if keras.backend.backend() != "tensorflow":
+            return
+        import tensorflow as tf
+
+        if self._writer is None:
+            self._writer = tf.summary.create_file_writer(str(self.log_dir / "real"))
+        with self._writer.as_default():
+            for key, value in metrics.items():
+                tf.summary.scalar(key, value, step=epoch)
+        self._writer.flush()
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+
+class TensorBoardWithoutReal(keras.callbacks.TensorBoard):
+    """Keras' TensorBoard callback, leaving the `real/...` scalars to RealValidation (which writes
+    them under their own names rather than as `epoch_real/...` among the training scalars)."""
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        kept = {k: v for k, v in (logs or {}).items() if not k.startswith(REAL_PREFIX) and k != REAL_MONITOR}
+        super().on_epoch_end(epoch, kept)
+
+
 class Budget(keras.callbacks.Callback):
     """Stops training once the optimiser has taken `max_steps` steps or `minutes` have passed.
 
@@ -159,23 +247,27 @@ class Budget(keras.callbacks.Callback):
 
 
 class RunState(keras.callbacks.Callback):
-    """Writes `state.json` after each epoch's checkpoint: epochs done, best val_cer, optimiser steps.
+    """Writes `state.json` after each epoch's checkpoint: epochs done, the best monitored value
+    (lowest val_cer or loss, or highest real_benchmark with mode 'max'), optimiser steps.
 
     `--resume` reads it to continue the epoch count; the optimiser state itself is in the
     checkpoint `last.keras`.
     """
 
-    def __init__(self, path: Path, monitor: str, best: float | None, checkpoint: keras.callbacks.ModelCheckpoint | None):
+    def __init__(self, path: Path, monitor: str, best: float | None, checkpoint: keras.callbacks.ModelCheckpoint | None,
+                 mode: str = "min"):
         super().__init__()
         self.path = path
         self.monitor = monitor
         self.best = best
         self.checkpoint = checkpoint
+        self.mode = mode
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         value = (logs or {}).get(self.monitor)
-        if value is not None and np.isfinite(value) and (self.best is None or value < self.best):
-            self.best = float(value)
+        if value is not None and np.isfinite(value):
+            if self.best is None or (value > self.best if self.mode == "max" else value < self.best):
+                self.best = float(value)
         state = {
             "epoch": epoch + 1,
             "steps": int(self.model.optimizer.iterations.numpy()),

@@ -40,6 +40,7 @@ class TrainConfig(BaseModel):
     beam_width: int = Field(0, ge=0, le=1000, description="0: greedy decoding; otherwise CTC beam search of this width")
     shuffle_buffer: int = Field(10000, ge=1, description="records held in the shuffle buffer (serialised, before decoding)")
     val_samples: int = Field(2000, ge=1, description="at most this many val samples are decoded after each epoch")
+    real_val_samples: int = Field(2000, ge=1, description="at most this many images of each real validation set are read after each epoch")
     precision: Literal["auto", "float32", "mixed"] = Field(
         "auto", description="'auto': mixed_float16 on a GPU of compute capability >= 7, else float32"
     )

@@ -58,7 +58,10 @@ class TrainRequest:
     learning-rate schedule (default: `max_steps`, else the epochs' steps); a run that goes past
     it trains on at the schedule's floor, which lets a time budget end after the decay rather
     than in the middle of it. `devices` ('gpu:0', 'cpu:1', ...): where to train; None: every
-    GPU (or every JAX device), else the CPU.
+    GPU (or every JAX device), else the CPU. `real_val`: real validation sets (labels.tsv files,
+    folders with one, MJSynth roots) scored after every epoch; `select_by` ('real', 'synthetic'
+    or None: 'real' when real sets are given) decides what picks the best checkpoint: their mean
+    benchmark accuracy (`real_benchmark`), or the synthetic val CER.
     """
 
     config: TrainConfig
@@ -71,6 +74,8 @@ class TrainRequest:
     resume: bool = False
     verbose: int = 1
     devices: tuple[str, ...] | None = None
+    real_val: tuple[Path, ...] = ()
+    select_by: str | None = None
 
 
 @dataclass
@@ -89,6 +94,9 @@ class TrainResult:
     samples_read: int = 0
     stopped_because: str | None = None
     charset_gaps: dict[str, str] = field(default_factory=dict)
+    monitor: str = "val_cer"
+    best: float | None = None
+    real_sets: dict[str, str] = field(default_factory=dict)
 
 
 def resolve_precision(precision: str, gpu_capabilities: list[tuple[int, int]]) -> str:
@@ -174,6 +182,20 @@ def _tensorboard_installed() -> bool:
     return importlib.util.find_spec("tensorboard") is not None
 
 
+def _selection(request: TrainRequest, has_val: bool) -> tuple[str, str]:
+    """(monitored log key, 'min' or 'max') for the best checkpoint and early stopping."""
+    from synthocr.training.callbacks import REAL_MONITOR
+
+    select_by = request.select_by or ("real" if request.real_val else "synthetic")
+    if select_by not in ("real", "synthetic"):
+        raise UserError(f"select_by {select_by!r}: expected 'real' or 'synthetic'")
+    if select_by == "real":
+        if not request.real_val:
+            raise UserError("select_by 'real': no real validation set given (real_val)")
+        return REAL_MONITOR, "max"
+    return ("val_cer" if has_val else "loss"), "min"
+
+
 def _check_run_dir(request: TrainRequest) -> None:
     run = request.run_dir
     if request.resume:
@@ -188,7 +210,7 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
     _check_run_dir(request)
     import keras
 
-    from synthocr.training.callbacks import Budget, DecodedValidation, RunState, read_state
+    from synthocr.training.callbacks import Budget, DecodedValidation, RealValidation, RunState, TensorBoardWithoutReal, read_state
     from synthocr.training.distribute import place
     from synthocr.training.model import build_model
     from synthocr.training.pipeline import ImageSpec, SkipCounter, labelled_dataset, training_dataset
@@ -234,7 +256,21 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
     val_ds = labelled_dataset(val_files, charset, spec, config.batch_size, val_skips, limit=config.val_samples).cache() if val_files else None
     if val_ds is None:
         on_message(f"{request.data[0].path}: no val split; checkpoints and early stopping follow the training loss")
-    monitor = "val_cer" if val_ds is not None else "loss"
+    monitor, mode = _selection(request, val_ds is not None)
+    real_sets = []
+    if request.real_val:
+        from synthocr.training.realval import load_real_sets
+
+        real_sets = load_real_sets(list(request.real_val), spec, charset, config.real_val_samples)
+        for real in real_sets:
+            on_message(f"real set {real.name}: {len(real.texts)} images from {real.path}"
+                       + (f" (skipped: {', '.join(f'{k} {v}' for k, v in real.skipped.items())})" if real.skipped else ""))
+            if real.outside_charset:
+                on_message(f"warning: real set {real.name}: labels have characters outside the model charset "
+                           f"{real.outside_charset!r}; scored as they are (the benchmark convention, a-z0-9 caseless, is the fair one)")
+        on_message(f"best checkpoint: {'highest mean real benchmark accuracy' if mode == 'max' else 'lowest ' + monitor}")
+    if state.get("monitor", monitor) != monitor:
+        state["best"] = None  # the resumed run followed another metric: its best says nothing here
 
     # Every host saves (saving a sharded model is a collective step); only the primary's files are kept.
     out = run if placement.is_primary else Path(tempfile.mkdtemp(prefix=f"synthocr-host{placement.process_index}-"))
@@ -255,21 +291,25 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
                 # JAX without jit runs op by op (very slow); the cuDNN-LSTM reason to keep XLA off is TensorFlow's.
                 jit = config.jit_compile if placement.backend == "tensorflow" else True
                 model.compile(optimizer=optimizer, loss=keras.losses.CTC(), jit_compile=jit)
-            _write_config(out, request, charset, precision, steps_per_epoch, epochs, _schedule_steps(model.optimizer), placement)
+            _write_config(out, request, charset, precision, steps_per_epoch, epochs, _schedule_steps(model.optimizer), placement, monitor)
             last = keras.callbacks.ModelCheckpoint(out / LAST_CHECKPOINT, save_best_only=False)
-            best = keras.callbacks.ModelCheckpoint(out / BEST_CHECKPOINT, monitor=monitor, mode="min", save_best_only=True)
+            best = keras.callbacks.ModelCheckpoint(out / BEST_CHECKPOINT, monitor=monitor, mode=mode, save_best_only=True)
             if state.get("best") is not None:
                 best.best = state["best"]
             budget = Budget(request.max_steps, request.minutes, agree=agree)
             callbacks: list[keras.callbacks.Callback] = []
             if val_ds is not None:
                 callbacks.append(DecodedValidation(val_ds, charset, config.batch_size, agree))
-            callbacks += [budget, keras.callbacks.TerminateOnNaN(), last, best, RunState(out / STATE_FILE, monitor, state.get("best"), last)]
+            tensorboard = _tensorboard_installed()
+            if real_sets:
+                callbacks.append(RealValidation(real_sets, charset, config.batch_size, agree,
+                                                log_dir=out / "logs" if tensorboard and placement.is_primary else None))
+            callbacks += [budget, keras.callbacks.TerminateOnNaN(), last, best, RunState(out / STATE_FILE, monitor, state.get("best"), last, mode)]
             if config.early_stopping_patience:
-                callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, mode="min", patience=config.early_stopping_patience))
+                callbacks.append(keras.callbacks.EarlyStopping(monitor=monitor, mode=mode, patience=config.early_stopping_patience))
             callbacks.append(keras.callbacks.CSVLogger(str(out / "log.csv"), append=request.resume))
-            if _tensorboard_installed():
-                callbacks.append(keras.callbacks.TensorBoard(log_dir=str(out / "logs"), write_graph=False, profile_batch=0))
+            if tensorboard:
+                callbacks.append(TensorBoardWithoutReal(log_dir=str(out / "logs"), write_graph=False, profile_batch=0))
             else:
                 on_message("tensorboard is not installed: no TensorBoard logs (log.csv has the same scalars)")
             initial_epoch = int(state["epoch"])
@@ -305,6 +345,9 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
         samples_read=skips.seen,
         stopped_because=budget.reason,
         charset_gaps=gaps,
+        monitor=monitor,
+        best=final_state.get("best"),
+        real_sets={r.name: str(r.path) for r in real_sets},
     )
 
 
@@ -320,7 +363,7 @@ def _schedule_steps(optimizer: Any) -> int | None:
 
 def _write_config(
     run: Path, request: TrainRequest, charset: Charset, precision: str, steps_per_epoch: int, epochs: int,
-    schedule_steps: int | None, placement: Placement,
+    schedule_steps: int | None, placement: Placement, monitor: str = "val_cer",
 ) -> None:
     resolved = {
         "train": request.config.model_dump(),
@@ -335,5 +378,7 @@ def _write_config(
         "backend": placement.backend,
         "devices": list(placement.devices),
         "hosts": placement.process_count,
+        "real_val": [str(Path(p).resolve()) for p in request.real_val],
+        "best_checkpoint_by": monitor,
     }
     (run / CONFIG_FILE).write_text(json.dumps(resolved, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

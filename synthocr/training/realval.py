@@ -1,0 +1,107 @@
+"""Real validation sets for training: labelled real crops, decoded once into model-ready arrays.
+
+A set is a labels.tsv file, a folder holding one, or an MJSynth root (its `val` split). Labels
+are kept as they are, even with characters the model cannot output: real benchmarks have
+punctuation and accents, and the `benchmark` convention (a-z0-9, caseless) is the fair score
+for them (`synthocr.training.scoring`). They are scored, with a note, never refused.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from synthocr.errors import UserError
+from synthocr.records import Record
+from synthocr.sources.labels_tsv import LABELS_FILE, default_source_name, iter_labels_tsv, resolve_labels_file
+
+MJSYNTH_SPLIT = "val"
+
+
+@dataclass
+class RealSet:
+    """One real validation set: its name (for `real/<name>/...` metrics), labels and images.
+
+    `images` is (samples, height, width, channels) float32 in [0, 1], made by the training
+    pipeline's own `preprocess_image`; `outside_charset` holds the label characters the
+    model's charset lacks (those words can still count under the benchmark convention).
+    """
+
+    name: str
+    path: Path
+    texts: list[str]
+    images: np.ndarray
+    skipped: dict[str, int] = field(default_factory=dict)
+    outside_charset: str = ""
+
+
+def _records(path: Path, skips: Counter, limit: int | None) -> tuple[str, list[Record]]:
+    """(default name, records) of a labels.tsv, a folder with one, or an MJSynth root."""
+    from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
+
+    if not path.exists():
+        raise UserError(f"real_val {path}: no such file or folder (give a labels.tsv, a folder with one, or an MJSynth root)")
+    if path.is_file() or (path / LABELS_FILE).is_file():
+        labels = resolve_labels_file(path)
+        if labels.stat().st_size == 0:
+            raise UserError(f"real_val {path}: {labels.name} is empty")
+        return default_source_name(labels), list(iter_labels_tsv(labels, skips, limit=limit))
+    try:
+        root = find_mjsynth_root(path)
+    except UserError as err:
+        raise UserError(f"real_val {path}: not a labels.tsv, a folder with one, or an MJSynth root ({err})") from None
+    return root.name, list(iter_mjsynth(root, MJSYNTH_SPLIT, skips, limit=limit))
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Names made distinct by a numeric suffix, in order.
+
+    >>> unique_names(["test", "test", "ic15"])
+    ['test', 'test-2', 'ic15']
+    """
+    seen: Counter[str] = Counter()
+    out = []
+    for name in names:
+        seen[name] += 1
+        out.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
+    return out
+
+
+def _metric_name(name: str) -> str:
+    """A set name as it can stand in a metric key (`real/<name>/benchmark`): no slashes or spaces.
+
+    >>> _metric_name("iiit5k train/v2")
+    'iiit5k_train_v2'
+    """
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "real"
+
+
+def load_real_sets(paths: list[Path], spec: object, charset: object, limit: int | None = None) -> list[RealSet]:
+    """Reads and preprocesses each set once; a path that is missing, empty or holds no decodable
+    labelled image is a UserError naming it."""
+    import tensorflow as tf
+
+    from synthocr.training.pipeline import preprocess_image
+
+    loaded: list[tuple[str, Path, list[Record], Counter]] = []
+    for path in paths:
+        path = Path(path)
+        skips: Counter = Counter()
+        name, records = _records(path, skips, limit)
+        if not records:
+            why = ", ".join(f"{reason}: {n}" for reason, n in sorted(skips.items())) or "no lines"
+            raise UserError(f"real_val {path}: no usable labelled image ({why})")
+        loaded.append((name, path, records, skips))
+    names = unique_names([_metric_name(name) for name, *_ in loaded])
+    sets = []
+    for name, (_, path, records, skips) in zip(names, loaded):
+        encoded = tf.data.Dataset.from_tensor_slices([r.image for r in records])
+        images = np.concatenate([
+            batch.numpy() for batch in encoded.map(lambda e: preprocess_image(e, spec), num_parallel_calls=tf.data.AUTOTUNE).batch(256)
+        ])
+        texts = [r.text for r in records]
+        sets.append(RealSet(name, path, texts, images, dict(skips), charset.missing("".join(sorted(set("".join(texts)))))))
+    return sets
