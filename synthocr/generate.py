@@ -1,17 +1,25 @@
 """`synthocr generate`: plans shards, writes them in parallel, atomically, resumably; then the manifests.
 
-The same `write_shard(task)` runs in the local process pool and (later) in Beam. A shard is
-written under a temporary name and renamed when complete, with its manifest part beside it, so
-an interrupted run leaves only complete shards and `--resume` finishes it with identical bytes.
+The same `write_shard(task)` runs in the local process pool and in Beam. A shard is written under
+a temporary name unique to the attempt and renamed when complete, after its manifest part (which
+holds the shard's SHA-256), so an interrupted run leaves only complete shards and `--resume`
+finishes it with identical bytes. A new run draws its first shard in memory before it deletes or
+creates anything: a recipe that fails while drawing leaves an old dataset untouched.
 """
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import io
 import json
 import math
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -30,7 +38,8 @@ from synthocr.records import (
     encode_example,
 )
 from synthocr.sample import FactoryOptions, SampleFactory
-from synthocr.tfrecord import TFRecordWriter
+from synthocr.text import word_list_path
+from synthocr.tfrecord import frame
 
 PARTS_DIR = ".parts"
 RUN_FILE = ".synthocr-run.json"
@@ -64,6 +73,7 @@ class ShardResult:
     sources: dict[str, int]
     skips: dict[str, int]
     rows: list[dict[str, Any]] = field(repr=False)
+    sha256: str = ""  # of the shard file: a shard on disk counts as complete only if it matches
 
 
 @dataclass(frozen=True)
@@ -178,31 +188,66 @@ class ShardWriter:
         if progress is not None and pending:
             progress(pending)
 
-    def write_shard(
-        self, task: ShardTask, mix: ShardMix | None = None, progress: Callable[[int], None] | None = None
+    def _encode(
+        self, task: ShardTask, stream: Any, mix: ShardMix | None, progress: Callable[[int], None] | None
     ) -> ShardResult:
+        """Writes the shard's framed records to `stream`; the result holds their SHA-256."""
         final_name = task.file_name(self.recipe.name)
-        final = storage.join(self.out_dir, final_name)
-        temporary = final + TMP_SUFFIX
         skips: Counter[str] = Counter()
         fonts: Counter[str] = Counter()
         sources: Counter[str] = Counter()
+        digest = hashlib.sha256()
         rows = []
+        for position, record in enumerate(self.records(task, skips, mix, progress)):
+            framed = frame(encode_example(record))
+            stream.write(framed)
+            digest.update(framed)
+            fonts[record.font] += 1
+            sources[record.source] += 1
+            rows.append(manifest_row(record, task, position, final_name))
+        return ShardResult(task, len(rows), dict(sorted(fonts.items())), dict(sorted(sources.items())),
+                           dict(sorted(skips.items())), rows, digest.hexdigest())
+
+    def write_shard(
+        self, task: ShardTask, mix: ShardMix | None = None, progress: Callable[[int], None] | None = None
+    ) -> ShardResult:
+        temporary = unique_temporary(storage.join(self.out_dir, task.file_name(self.recipe.name)))
         with storage.open_file(temporary, "wb") as stream:
-            writer = TFRecordWriter(stream)
-            for position, record in enumerate(self.records(task, skips, mix, progress)):
-                writer.write(encode_example(record))
-                fonts[record.font] += 1
-                sources[record.source] += 1
-                rows.append(manifest_row(record, task, position, final_name))
+            result = self._encode(task, stream, mix, progress)
             storage.sync(stream)
-        result = ShardResult(task, len(rows), dict(sorted(fonts.items())), dict(sorted(sources.items())),
-                             dict(sorted(skips.items())), rows)
-        # The part (stats + manifest rows) lands first, the shard last: a shard on disk is complete.
-        part = storage.join(self.out_dir, PARTS_DIR, task.part_name)
-        storage.write_atomic(part, json.dumps(asdict(result), sort_keys=True).encode("utf-8"))
-        storage.rename(temporary, final)
+        self._commit(result, temporary)
         return result
+
+    def render_shard(self, task: ShardTask, mix: ShardMix | None = None) -> tuple[bytes, ShardResult]:
+        """The shard's bytes and result, in memory: nothing is written."""
+        buffer = io.BytesIO()
+        result = self._encode(task, buffer, mix, None)
+        return buffer.getvalue(), result
+
+    def store_shard(self, data: bytes, result: ShardResult) -> None:
+        """Writes a shard drawn by `render_shard`, as `write_shard` would have."""
+        temporary = unique_temporary(storage.join(self.out_dir, result.task.file_name(self.recipe.name)))
+        with storage.open_file(temporary, "wb") as stream:
+            stream.write(data)
+            storage.sync(stream)
+        self._commit(result, temporary)
+
+    def _commit(self, result: ShardResult, temporary: str) -> None:
+        # The part (stats + manifest rows + checksum) lands first, the shard last.
+        part = storage.join(self.out_dir, PARTS_DIR, result.task.part_name)
+        storage.write_atomic(part, json.dumps(asdict(result), sort_keys=True).encode("utf-8"))
+        storage.rename(temporary, storage.join(self.out_dir, result.task.file_name(self.recipe.name)))
+
+
+def unique_temporary(path: str) -> str:
+    """A temporary name for `path` that no other attempt uses (a worker left over from a killed
+    run must never rename a resumed run's file into place).
+
+    >>> a, b = unique_temporary("x"), unique_temporary("x")
+    >>> a != b and a.startswith("x.") and a.endswith(TMP_SUFFIX)
+    True
+    """
+    return f"{path}.{uuid.uuid4().hex[:12]}{TMP_SUFFIX}"
 
 
 # Worker-process state (fork: inherited from the parent; spawn: rebuilt by the initializer).
@@ -210,8 +255,32 @@ _WRITER: ShardWriter | None = None
 _PROGRESS: Any = None
 
 
-def _init_worker(recipe: Recipe | None, out_dir: str, options: FactoryOptions | None, queue: Any) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ends this worker when its parent dies, even by SIGKILL: otherwise it would go on writing
+    shards beside the `--resume` that follows. Linux's parent-death signal, and on every system
+    a thread that polls the parent's pid."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            threading.Event().wait(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=watch, name="synthocr-parent-watch", daemon=True).start()
+
+
+def _init_worker(
+    recipe: Recipe | None, out_dir: str, options: FactoryOptions | None, queue: Any, parent: int | None = None
+) -> None:
     global _WRITER, _PROGRESS
+    if parent is not None:
+        _die_with_parent(parent)
     if _WRITER is None and recipe is not None:
         _WRITER = ShardWriter(recipe, out_dir, options)
     _PROGRESS = queue
@@ -233,6 +302,62 @@ def _load_part(out_dir: str, task: ShardTask) -> ShardResult | None:
     return ShardResult(**data)
 
 
+def _file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with storage.open_file(path, "rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _complete_shards(out_dir: str, recipe: Recipe, tasks: list[ShardTask]) -> dict[ShardTask, ShardResult]:
+    """The shards on disk whose bytes match the checksum in their part; any other is written again."""
+    done: dict[ShardTask, ShardResult] = {}
+    for task in tasks:
+        shard = storage.join(out_dir, task.file_name(recipe.name))
+        if not storage.exists(shard):
+            continue
+        part = _load_part(out_dir, task)
+        if part is not None and part.sha256 and _file_sha256(shard) == part.sha256:
+            done[task] = part
+    return done
+
+
+def _folder_digest(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def input_digests(recipe: Recipe) -> dict[str, str]:
+    """A digest of the contents of every file the recipe reads, keyed by where the recipe names it.
+
+    The recipe's hash covers the paths; this covers what lies at them, so `--resume` notices a
+    word list, font or background that changed in place. MJSynth and the images of labels.tsv
+    files are left out (millions of files); the labels files themselves are in.
+    """
+    from synthocr.fonts import trdg_latin_dir
+    from synthocr.sources.labels_tsv import resolve_labels_file
+
+    digests: dict[str, str] = {}
+    for i, source in enumerate(recipe.text.sources):
+        path = word_list_path(source.path) if getattr(source, "path", None) else None
+        if path is not None and path.is_file():
+            digests[f"text.sources[{i}]"] = _folder_digest([path])
+    folders = [(f"fonts.dirs[{i}]", d) for i, d in enumerate(recipe.fonts.dirs)]
+    folders += [(f"backgrounds.dirs[{i}]", d) for i, d in enumerate(recipe.backgrounds.dirs)]
+    if recipe.fonts.trdg_latin:
+        folders.append(("fonts.trdg_latin", str(trdg_latin_dir())))
+    for key, folder in folders:
+        if not storage.is_remote(folder) and Path(folder).is_dir():
+            digests[key] = _folder_digest(sorted(p for p in Path(folder).iterdir() if p.is_file()))
+    for i, real in enumerate(recipe.mix.real):
+        digests[f"mix.real[{i}]"] = _folder_digest([resolve_labels_file(real.path)])
+    return digests
+
+
 def _already_complete(out_dir: str, options: GenerateOptions, run_info: dict[str, Any]) -> dict[str, Any] | None:
     """The info of a finished dataset that `--resume` is asked to finish again, else None."""
     info_path = storage.join(out_dir, DATASET_INFO)
@@ -246,38 +371,101 @@ def _already_complete(out_dir: str, options: GenerateOptions, run_info: dict[str
     return info
 
 
-def _prepare_out_dir(out_dir: str, options: GenerateOptions, run_info: dict[str, Any]) -> None:
+def _json_has(path: str, key: str) -> bool:
+    try:
+        data = json.loads(storage.read_text(path))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and key in data
+
+
+def _only_debris(names: list[str]) -> bool:
+    """What a run killed before its run file landed leaves behind: its parts folder, temporary files."""
+    return all(name == PARTS_DIR or (name.startswith(RUN_FILE) and name.endswith(TMP_SUFFIX)) for name in names)
+
+
+def _is_own_folder(out_dir: str) -> bool:
+    """Whether synthocr wrote this folder: its run file, its own dataset_info (with synthocr's
+    version in it, which a TensorFlow Datasets folder's lacks), or only a killed run's debris."""
+    names = storage.listdir(out_dir)
+    if RUN_FILE in names and _json_has(storage.join(out_dir, RUN_FILE), "recipe_hash"):
+        return True
+    if DATASET_INFO in names and _json_has(storage.join(out_dir, DATASET_INFO), "synthocr_version"):
+        return True
+    return _only_debris(names)
+
+
+def _check_writable(out_dir: str) -> None:
+    """A local folder that can never be written is refused before anything is drawn."""
+    if storage.is_remote(out_dir):
+        return
+    path = Path(out_dir).absolute()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    if not path.is_dir():
+        raise UserError(f"--out {out_dir}: {path} is a file, not a folder")
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise UserError(f"--out {out_dir}: {path} is not writable")
+
+
+def _resumable(out_dir: str, run_info: dict[str, Any]) -> bool:
+    """Checks a `--resume` folder: True if it holds this run's shards; False if it is to be started anew."""
+    if not storage.isdir(out_dir):
+        return False
+    names = storage.listdir(out_dir)
+    if not names or _only_debris(names):  # killed before it began: nothing to keep
+        return False
     run_file = storage.join(out_dir, RUN_FILE)
+    if RUN_FILE not in names:
+        raise UserError(f"--out {out_dir}: nothing to resume (no {RUN_FILE}); use --overwrite to start anew")
+    previous = json.loads(storage.read_text(run_file))
+    if previous != run_info:
+        changed = sorted(k for k in run_info if previous.get(k) != run_info[k])
+        if changed == ["inputs"] and isinstance(previous.get("inputs"), dict):
+            before, now = previous["inputs"], run_info["inputs"]
+            files = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k))
+            raise UserError(
+                f"--out {out_dir}: the contents of {', '.join(files)} changed since the run started; "
+                "--resume needs the same files (or use --overwrite)"
+            )
+        raise UserError(
+            f"--out {out_dir}: was started with a different {', '.join(changed)}; "
+            "--resume needs the same recipe, seed, count, weights and input files (or use --overwrite)"
+        )
+    parts = storage.join(out_dir, PARTS_DIR)
+    for folder in (out_dir, parts):
+        if storage.isdir(folder):
+            for name in storage.listdir(folder):
+                if name.endswith(TMP_SUFFIX):
+                    storage.remove(storage.join(folder, name))
+    return True
+
+
+def _check_replaceable(out_dir: str, replace: bool) -> None:
+    """Refuses, before anything is drawn, a folder that a new run may not fill or replace."""
     if storage.exists(out_dir) and not storage.isdir(out_dir):
         raise UserError(f"--out {out_dir}: exists and is not a directory")
-    non_empty = storage.isdir(out_dir) and bool(storage.listdir(out_dir))
-    if non_empty and options.resume:
-        if not storage.exists(run_file):
-            raise UserError(f"--out {out_dir}: nothing to resume (no {RUN_FILE}); use --overwrite to start anew")
-        previous = json.loads(storage.read_text(run_file))
-        if previous != run_info:
-            changed = sorted(k for k in run_info if previous.get(k) != run_info[k])
+    if storage.isdir(out_dir) and storage.listdir(out_dir):
+        if not replace:
             raise UserError(
-                f"--out {out_dir}: was started with a different {', '.join(changed)}; "
-                "--resume needs the same recipe, seed, count and weights (or use --overwrite)"
+                f"--out {out_dir}: is not empty; pass --overwrite to replace it or --resume to finish an interrupted run"
             )
-        parts = storage.join(out_dir, PARTS_DIR)
-        for folder in (out_dir, parts):
-            if storage.isdir(folder):
-                for name in storage.listdir(folder):
-                    if name.endswith(TMP_SUFFIX):
-                        storage.remove(storage.join(folder, name))
-        return
-    if non_empty and not options.overwrite:
-        raise UserError(
-            f"--out {out_dir}: is not empty; pass --overwrite to replace it or --resume to finish an interrupted run"
-        )
-    if non_empty:
-        if not (storage.exists(run_file) or storage.exists(storage.join(out_dir, DATASET_INFO))):
+        if not _is_own_folder(out_dir):
             raise UserError(f"--out {out_dir}: does not look like a synthocr dataset; refusing to delete it")
-        storage.rmtree(out_dir)
-    storage.makedirs(storage.join(out_dir, PARTS_DIR))
+    _check_writable(out_dir)
+
+
+def _replace_out_dir(out_dir: str, run_info: dict[str, Any]) -> None:
+    """Empties (or creates) the folder for a new run; the run file lands first, so a kill at any
+    later moment leaves a folder that `--resume` and `--overwrite` both recognise."""
+    storage.makedirs(out_dir)
+    run_file = storage.join(out_dir, RUN_FILE)
     storage.write_atomic(run_file, json.dumps(run_info, sort_keys=True, indent=1).encode("utf-8"))
+    for name in storage.listdir(out_dir):
+        if name != RUN_FILE:
+            path = storage.join(out_dir, name)
+            storage.rmtree(path) if storage.isdir(path) else storage.remove(path)
+    storage.makedirs(storage.join(out_dir, PARTS_DIR))
 
 
 @dataclass
@@ -298,15 +486,18 @@ def generate(
     """Generates a dataset directory for a recipe.
 
     `on_start(total_samples, samples_already_done)` and `on_progress(n_new_samples)` feed the
-    CLI's progress bar.
+    CLI's progress bar. A new run draws its first shard in memory before it touches `out_dir`:
+    an error while drawing leaves an existing dataset there as it was.
     """
     out_dir = str(options.out_dir)
+    if not out_dir.strip():
+        raise UserError("--out: empty path; name the folder to write the dataset to")
     counts = split_counts(recipe, options.count)
     if sum(counts.values()) == 0:
         raise UserError(f"{recipe.source}: splits: nothing to generate (every split is 0)")
     tasks = plan_shards(counts, recipe.output.shard_size)
     factory_options = FactoryOptions(font_weights=options.font_weights)
-    run_info = {
+    run_info: dict[str, Any] = {
         "recipe_hash": recipe.digest(),
         "seed": recipe.seed,
         "counts": counts,
@@ -319,32 +510,39 @@ def generate(
         return GenerateSummary(out_dir, counts, 0, len(tasks), finished)
     # Mixed-in sources are checked and their samples chosen before anything is written.
     mixes = plan_mixes(recipe, counts, tasks)
-    _prepare_out_dir(out_dir, options, run_info)
+    run_info["inputs"] = input_digests(recipe)
+    try:
+        resumed = options.resume and _resumable(out_dir, run_info)
+        if resumed:
+            done = _complete_shards(out_dir, recipe, tasks)
+        else:
+            _check_replaceable(out_dir, replace=options.overwrite or options.resume)
+            first = tasks[0]
+            data, first_result = writer.render_shard(first, mixes.get(first))
+            _replace_out_dir(out_dir, run_info)
+            writer.store_shard(data, first_result)
+            done = {first: first_result}
+        todo = [t for t in tasks if t not in done]
+        if on_start is not None:
+            on_start(sum(counts.values()), sum(r.samples for r in done.values()))
 
-    done: dict[ShardTask, ShardResult] = {}
-    for task in tasks:
-        if storage.exists(storage.join(out_dir, task.file_name(recipe.name))):
-            part = _load_part(out_dir, task)
-            if part is not None:
-                done[task] = part
-    todo = [t for t in tasks if t not in done]
-    if on_start is not None:
-        on_start(sum(counts.values()), sum(r.samples for r in done.values()))
+        workers = max(1, min(options.workers, len(todo)))
+        if options.runner == "beam":
+            from synthocr.beam import run_beam
 
-    workers = max(1, min(options.workers, len(todo)))
-    if options.runner == "beam":
-        from synthocr.beam import run_beam
+            run_beam(recipe, out_dir, [(t, mixes.get(t)) for t in todo], factory_options, list(options.beam_options))
+        elif workers == 1:
+            for task in todo:
+                done[task] = writer.write_shard(task, mixes.get(task), on_progress)
+        else:
+            _run_pool(writer, todo, mixes, workers, out_dir, factory_options, on_progress, done)
 
-        run_beam(recipe, out_dir, [(t, mixes.get(t)) for t in todo], factory_options, list(options.beam_options))
-    elif workers == 1:
-        for task in todo:
-            result = writer.write_shard(task, mixes.get(task), on_progress)
-            done[task] = result
-    else:
-        _run_pool(writer, todo, mixes, workers, out_dir, factory_options, on_progress, done)
-
-    info = _finalise(writer, recipe, out_dir, counts, tasks, options)
-    return GenerateSummary(out_dir, counts, len(todo), len(tasks) - len(todo), info)
+        info = _finalise(writer, recipe, out_dir, counts, tasks, options)
+    except OSError as err:
+        where = f": {err.filename}" if err.filename else ""
+        raise UserError(f"--out {out_dir}: cannot write the dataset there ({err.strerror or err}{where})") from None
+    written = len(todo) + (0 if resumed else 1)
+    return GenerateSummary(out_dir, counts, written, len(tasks) - written, info)
 
 
 def _run_pool(
@@ -363,9 +561,9 @@ def _run_pool(
     queue = context.SimpleQueue()
     if use_fork:
         _WRITER = writer  # inherited by the forked workers: fonts and backgrounds loaded once
-        initargs: tuple[Any, ...] = (None, out_dir, factory_options, queue)
+        initargs: tuple[Any, ...] = (None, out_dir, factory_options, queue, os.getpid())
     else:
-        initargs = (writer.recipe, out_dir, factory_options, queue)
+        initargs = (writer.recipe, out_dir, factory_options, queue, os.getpid())
     pool = context.Pool(workers, initializer=_init_worker, initargs=initargs)
     try:
         pending = [pool.apply_async(_worker_task, (task, mixes.get(task))) for task in todo]

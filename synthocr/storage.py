@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from typing import IO, Any
 
 _SCHEME = "://"
@@ -98,8 +99,8 @@ def read_text(path: str) -> str:
 
 
 def write_atomic(path: str, data: bytes) -> None:
-    """Writes a whole file under a temporary name, then renames it into place."""
-    temporary = path + ".tmp"
+    """Writes a whole file under a temporary name unique to this call, then renames it into place."""
+    temporary = f"{path}.{uuid.uuid4().hex[:12]}.tmp"
     with open_file(temporary, "wb") as stream:
         stream.write(data)
         sync(stream)
