@@ -1,7 +1,9 @@
-"""A synthocr dataset directory on disk: shard names, `dataset_info.json`, manifests, records.
+"""A synthocr dataset directory on disk: shard names, `synthocr_info.json`, manifests, records.
 
 Shards are named the TensorFlow Datasets way, `{name}-{split}.tfrecord-{i:05d}-of-{n:05d}`, beside
-`dataset_info.json` and one `{split}.parquet` manifest per split. Nothing here imports TensorFlow.
+`synthocr_info.json` and one `{split}.parquet` manifest per split. `dataset_info.json` and
+`features.json` are TFDS's (`synthocr.tfds_metadata`); datasets written before they were there
+kept our info under `dataset_info.json`, which is still read. Nothing here imports TensorFlow.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from synthocr.errors import UserError
 from synthocr.records import Record, decode_example
 from synthocr.tfrecord import read_records
 
-DATASET_INFO = "dataset_info.json"
+DATASET_INFO = "synthocr_info.json"
+LEGACY_DATASET_INFO = "dataset_info.json"  # our info's name before TFDS's file took it
 SPLITS = ("train", "val", "test")
 _SHARD_RE = re.compile(r"^(?P<name>.+)-(?P<split>[A-Za-z0-9_]+)\.tfrecord-(?P<i>\d{5})-of-(?P<n>\d{5})$")
 
@@ -34,14 +37,27 @@ def manifest_path(data_dir: str | Path, split: str) -> Path:
     return Path(data_dir) / f"{split}.parquet"
 
 
+def _info_path(data_dir: str | Path) -> Path | None:
+    """Our info file: `synthocr_info.json`, else an older dataset's own `dataset_info.json` (not TFDS's)."""
+    path = Path(data_dir) / DATASET_INFO
+    if path.is_file():
+        return path
+    legacy = Path(data_dir) / LEGACY_DATASET_INFO
+    try:
+        ours = legacy.is_file() and isinstance(json.loads(legacy.read_text(encoding="utf-8")).get("splits"), dict)
+    except (ValueError, AttributeError, OSError):
+        ours = True  # let read_dataset_info name the broken file
+    return legacy if ours else None
+
+
 def is_dataset_dir(path: str | Path) -> bool:
-    return (Path(path) / DATASET_INFO).is_file()
+    return _info_path(path) is not None
 
 
 def read_dataset_info(data_dir: str | Path) -> dict[str, Any]:
-    """The parsed `dataset_info.json` of a dataset directory; a UserError if there is none."""
-    path = Path(data_dir) / DATASET_INFO
-    if not path.is_file():
+    """The parsed info of a dataset directory; a UserError if there is none."""
+    path = _info_path(data_dir)
+    if path is None:
         raise UserError(f"{data_dir}: not a synthocr dataset (no {DATASET_INFO})")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -65,5 +81,31 @@ def iter_records(data_dir: str | Path, split: str) -> Iterator[Record]:
     if not shards:
         raise UserError(f"{data_dir}: no shards for split {split!r}")
     for shard in shards:
-        for payload in read_records(shard):
+        for payload in checked_records(shard):
             yield decode_example(payload)
+
+
+def checked_records(shard: str | Path) -> Iterator[bytes]:
+    """The payloads of one shard; a truncated or corrupt record is a UserError naming shard and record.
+
+    >>> import tempfile
+    >>> from synthocr.tfrecord import frame
+    >>> shard = Path(tempfile.mkdtemp()) / "x-train.tfrecord-00000-of-00001"
+    >>> _ = shard.write_bytes(frame(b"one") + frame(b"two")[:-3])
+    >>> list(checked_records(shard))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    synthocr.errors.UserError: ...x-train.tfrecord-00000-of-00001: record 1 (counted from 0) is truncated or corrupt; generate the dataset again
+    """
+    count = 0
+    try:
+        for payload in read_records(shard):
+            yield payload
+            count += 1
+    except ValueError:
+        raise UserError(f"{shard}: record {count} (counted from 0) is truncated or corrupt; generate the dataset again") from None
+
+
+def count_records(shards: list[str]) -> int:
+    """The number of records in the shards, every record checked (see `checked_records`)."""
+    return sum(1 for shard in shards for _ in checked_records(shard))

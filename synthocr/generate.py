@@ -390,8 +390,9 @@ def _is_own_folder(out_dir: str) -> bool:
     names = storage.listdir(out_dir)
     if RUN_FILE in names and _json_has(storage.join(out_dir, RUN_FILE), "recipe_hash"):
         return True
-    if DATASET_INFO in names and _json_has(storage.join(out_dir, DATASET_INFO), "synthocr_version"):
-        return True
+    for info in sorted({DATASET_INFO, "dataset_info.json"} & set(names)):  # ours, under its name now or before
+        if _json_has(storage.join(out_dir, info), "synthocr_version"):
+            return True
     return _only_debris(names)
 
 
@@ -658,6 +659,9 @@ def _finalise(
             for f in font_list
         ],
     }
+    from synthocr.tfds_metadata import write_tfds_metadata
+
+    write_tfds_metadata(out_dir, info)  # TFDS's dataset_info.json and features.json; ours lands last
     text = json.dumps(info, indent=2, ensure_ascii=False) + "\n"
     storage.write_atomic(storage.join(out_dir, DATASET_INFO), text.encode("utf-8"))
     storage.rmtree(storage.join(out_dir, PARTS_DIR))

@@ -24,7 +24,7 @@ def test_beam_direct_runner_equals_the_local_runner(tmp_path: Path) -> None:
                                  "--beam-option", "runner=DirectRunner"])
     assert result.exit_code == 0, result.output
     local_files, beam_files = read_tree(local), read_tree(beam)
-    assert len(local_files) == 3 + 1 + 2 + 1  # shards, val shard, manifests, dataset_info
+    assert len(local_files) == 3 + 1 + 2 + 1 + 2  # shards, val shard, manifests, synthocr_info, TFDS dataset_info + features
     assert local_files == beam_files
 
 

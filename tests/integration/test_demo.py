@@ -30,7 +30,7 @@ def test_demo_runs_every_stage_and_a_second_run_reuses_them(tmp_path: Path) -> N
     result = run_demo(options, on_stage=stages.append)
 
     assert [s.split(":")[0] for s in stages] == ["1/4 generate", "2/4 train", "3/4 evaluate", "4/4 report"]
-    info = json.loads((result.data_dir / "dataset_info.json").read_text())
+    info = json.loads((result.data_dir / "synthocr_info.json").read_text())
     assert {s: d["count"] for s, d in info["splits"].items()} == {"train": 256, "val": 13, "test": 51}
     assert result.train_steps == 20
     assert result.sample_sheet.is_file()

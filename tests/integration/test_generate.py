@@ -79,7 +79,7 @@ def test_byte_identical_for_one_and_two_workers(tmp_path: Path) -> None:
     generate(recipe, GenerateOptions(out_dir=tmp_path / "one", workers=1))
     generate(recipe, GenerateOptions(out_dir=tmp_path / "two", workers=2))
     one, two = read_tree(tmp_path / "one"), read_tree(tmp_path / "two")
-    assert one.keys() == two.keys() and len(one) == 4 + 1 + 1 + 1 + 3
+    assert one.keys() == two.keys() and len(one) == 4 + 1 + 1 + 1 + 3 + 2  # + TFDS dataset_info, features
     assert one == two
 
 
