@@ -38,22 +38,41 @@ class RealSet:
     outside_charset: str = ""
 
 
-def _records(path: Path, skips: Counter, limit: int | None) -> tuple[str, list[Record]]:
-    """(default name, records) of a labels.tsv, a folder with one, or an MJSynth root."""
-    from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
+def check_real_path(path: Path, where: str = "real_val") -> Path:
+    """The labels file or MJSynth root that `path` names, before anything is read; a UserError
+    when it does not exist, is an empty labels file, or is neither kind; `where` starts its message.
 
+    >>> check_real_path(Path("/no/such/set"))
+    Traceback (most recent call last):
+    ...
+    synthocr.errors.UserError: real_val /no/such/set: no such file or folder (give a labels.tsv, a folder with one, or an MJSynth root)
+    """
+    from synthocr.sources.mjsynth import find_mjsynth_root
+
+    path = Path(path)
     if not path.exists():
-        raise UserError(f"real_val {path}: no such file or folder (give a labels.tsv, a folder with one, or an MJSynth root)")
+        raise UserError(f"{where} {path}: no such file or folder (give a labels.tsv, a folder with one, or an MJSynth root)")
     if path.is_file() or (path / LABELS_FILE).is_file():
         labels = resolve_labels_file(path)
-        if labels.stat().st_size == 0:
-            raise UserError(f"real_val {path}: {labels.name} is empty")
-        return default_source_name(labels), list(iter_labels_tsv(labels, skips, limit=limit))
+        if not labels.read_bytes().strip():
+            raise UserError(f"{where} {path}: {labels.name} is empty")
+        return labels
     try:
-        root = find_mjsynth_root(path)
+        return find_mjsynth_root(path)
     except UserError as err:
-        raise UserError(f"real_val {path}: not a labels.tsv, a folder with one, or an MJSynth root ({err})") from None
-    return root.name, list(iter_mjsynth(root, MJSYNTH_SPLIT, skips, limit=limit))
+        raise UserError(f"{where} {path}: not a labels.tsv, a folder with one, or an MJSynth root ({err})") from None
+
+
+def read_real_records(path: Path, limit: int | None = None, where: str = "real_val") -> tuple[str, list[Record], Counter]:
+    """(default name, records, skips by reason) of a labels.tsv, a folder with one, or an MJSynth
+    root (its `val` split); the records' images all decode."""
+    from synthocr.sources.mjsynth import iter_mjsynth
+
+    found = check_real_path(path, where)
+    skips: Counter = Counter()
+    if found.is_file():
+        return default_source_name(found), list(iter_labels_tsv(found, skips, limit=limit)), skips
+    return found.name, list(iter_mjsynth(found, MJSYNTH_SPLIT, skips, limit=limit)), skips
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -89,8 +108,7 @@ def load_real_sets(paths: list[Path], spec: object, charset: object, limit: int 
     loaded: list[tuple[str, Path, list[Record], Counter]] = []
     for path in paths:
         path = Path(path)
-        skips: Counter = Counter()
-        name, records = _records(path, skips, limit)
+        name, records, skips = read_real_records(path, limit)
         if not records:
             why = ", ".join(f"{reason}: {n}" for reason, n in sorted(skips.items())) or "no lines"
             raise UserError(f"real_val {path}: no usable labelled image ({why})")
