@@ -55,12 +55,46 @@ def _read_font(path: str) -> tuple[frozenset[int], str, str]:
     return frozenset(cmap) | {32}, family, style
 
 
+BLANK_PROBE_SIZE = 48
+
+
+@cache
+def blank_characters(path: str, characters: str) -> frozenset[str]:
+    """The characters of `characters` that the font maps to a glyph but draws no ink for.
+
+    A character table can claim a glyph whose outline is empty (fonts do this for characters
+    they were never drawn for): every word with it would be written with an invisible letter
+    under a clean label. Each character is drawn alone and its mask checked; whitespace is
+    expected to be blank and never reported. Cached per process: a pure function of the file.
+    """
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(path, BLANK_PROBE_SIZE)
+    blank = set()
+    for character in characters:
+        if character.isspace():
+            continue
+        try:
+            drawn = font.getmask(character).getbbox()
+        except (OSError, ValueError):
+            drawn = None
+        if drawn is None:
+            blank.add(character)
+    return frozenset(blank)
+
+
 def _read_fonts_csv(directory: Path) -> dict[str, dict[str, str]]:
     path = directory / "fonts.csv"
     if not path.is_file():
         return {}
-    with path.open(encoding="utf-8", newline="") as stream:
-        return {row["file"]: row for row in csv.DictReader(stream)}
+    try:
+        with path.open(encoding="utf-8", newline="") as stream:
+            reader = csv.DictReader(stream)
+            if "file" not in (reader.fieldnames or []):
+                raise UserError(f"{path}: no 'file' column (columns: {', '.join(reader.fieldnames or []) or 'none'})")
+            return {row["file"]: row for row in reader}
+    except UnicodeDecodeError as err:
+        raise UserError(f"{path}: not UTF-8 (byte 0x{err.object[err.start]:02x} at offset {err.start})") from None
 
 
 def trdg_latin_dir() -> Path:
@@ -130,12 +164,21 @@ class FontSampler:
                 f"(fonts from {', '.join(sorted({str(Path(f.path).parent) for f in fonts}))})"
             )
         self.fonts = fonts
+        self.charset = "".join(sorted(set(charset)))
         raw = np.array(
             [weights.get(f.id, weights.get(f"category:{f.category}", 1.0)) for f in fonts], dtype=float
         )
         if raw.sum() <= 0:
             raise UserError(f"{recipe_source}: fonts.weights: every font has weight 0")
         self.weights = raw / raw.sum()
+
+    def blank(self, font: FontInfo) -> frozenset[str]:
+        """The charset's characters this font maps but draws blank (never rendered with it)."""
+        return blank_characters(font.path, self.charset)
+
+    def draws(self, font: FontInfo, text: str) -> bool:
+        """Whether the font has a glyph for every character of `text` and each one draws ink."""
+        return font.covers(text) and self.blank(font).isdisjoint(text)
 
     def by_id(self, font_id: str) -> FontInfo:
         for font in self.fonts:
@@ -144,14 +187,15 @@ class FontSampler:
         raise UserError(f"unknown font {font_id!r}")
 
     def draw(self, rng: np.random.Generator, text: str) -> tuple[FontInfo | None, bool]:
-        """(font, redrawn): a font by weight; if it lacks a glyph, one of those that cover the text.
+        """(font, redrawn): a font by weight; if it lacks a glyph of the text or draws one blank,
+        one of the fonts that draw every character of it.
 
-        Returns (None, True) when no font covers the text.
+        Returns (None, True) when no font draws the text.
         """
         font = self.fonts[int(rng.choice(len(self.fonts), p=self.weights))]
-        if font.covers(text):
+        if self.draws(font, text):
             return font, False
-        covering = [i for i, f in enumerate(self.fonts) if f.covers(text)]
+        covering = [i for i, f in enumerate(self.fonts) if self.draws(f, text)]
         if not covering:
             return None, True
         sub = self.weights[covering]

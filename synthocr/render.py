@@ -1,4 +1,4 @@
-"""Word rendering with trdg's text renderer, an explicit font per call, and the Pillow >= 10 shim.
+"""Word rendering: trdg's layout and distortions on a canvas that holds all the ink, and trdg's shims.
 
 trdg 1.8.0 calls `FreeTypeFont.getsize`, removed in Pillow 10, and imports TensorFlow through its
 handwriting module; `prepare_trdg()` fixes both before trdg is imported.
@@ -45,67 +45,28 @@ def prepare_trdg() -> None:
 
 
 _FONTS: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
-_HEIGHTS: dict[tuple[str, int, str], int] = {}
+_METRICS: dict[tuple[str, int, str, int], tuple[int, int, tuple[int, int, int, int]]] = {}
 
 
-def _cached_truetype(font: str, size: int) -> ImageFont.FreeTypeFont:
-    key = (font, size)
+def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    key = (path, size)
     if key not in _FONTS:
-        _FONTS[key] = ImageFont.truetype(font=font, size=size)
+        _FONTS[key] = ImageFont.truetype(font=path, size=size)
     return _FONTS[key]
 
 
-def _cached_text_height(image_font: ImageFont.FreeTypeFont, text: str) -> int:
-    # trdg measures every character's height on each call (a FreeType layout each time).
-    key = (str(image_font.path), int(image_font.size), text)
-    height = _HEIGHTS.get(key)
-    if height is None:
-        height = _HEIGHTS[key] = image_font.getbbox(text)[3]
-    return height
-
-
-_WIDTHS: dict[tuple[str, int, str], int] = {}
-
-
-def _cached_character_width(image_font: ImageFont.FreeTypeFont, character: str) -> int:
-    key = (str(image_font.path), int(image_font.size), character)
-    width = _WIDTHS.get(key)
-    if width is None:
-        width = _WIDTHS[key] = _original_character_width(image_font, character)
-    return width
-
-
-class _NoDraw:
-    """Stands in for the drawing of trdg's per-character colour mask, which synthocr never uses."""
-
-    fontmode = "1"
-
-    def text(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def _draw(image: Image.Image, mode: str | None = None) -> Any:
-    # trdg draws its character mask with an explicit mode="RGB" and the word itself without one:
-    # skipping the mask halves the glyph rendering, the largest cost of a sample.
-    from PIL import ImageDraw
-
-    return _NoDraw() if mode == "RGB" else ImageDraw.Draw(image, mode)
-
-
-_original_character_width: Any = None
-
-
-def _speed_up_trdg_renderer() -> None:
-    """Per-process caches (font objects, glyph heights and widths) and no mask drawing, for
-    trdg's text renderer only; its output image is unchanged (tested)."""
-    global _original_character_width
-    from trdg import computer_text_generator
-
-    _original_character_width = computer_text_generator._compute_character_width
-    computer_text_generator.ImageFont = types.SimpleNamespace(truetype=_cached_truetype)  # type: ignore[attr-defined]
-    computer_text_generator.get_text_height = _cached_text_height  # type: ignore[attr-defined]
-    computer_text_generator._compute_character_width = _cached_character_width  # type: ignore[attr-defined]
-    computer_text_generator.ImageDraw = types.SimpleNamespace(Draw=_draw)  # type: ignore[attr-defined]
+def _metrics(font: ImageFont.FreeTypeFont, path: str, size: int, character: str, stroke: int) -> tuple[int, int, tuple[int, int, int, int]]:
+    """(advance, trdg's text height, ink box with the stroke) of one character, cached per process."""
+    key = (path, size, character, stroke)
+    found = _METRICS.get(key)
+    if found is None:
+        # trdg's layout: each character advances by its rounded length; the line is as tall as the
+        # lowest bottom of its characters (Pillow < 10's getsize, which trdg was written for).
+        advance = round(font.getlength(character))
+        plain = font.getbbox(character)
+        box = font.getbbox(character, stroke_width=stroke) if stroke else plain
+        found = _METRICS[key] = (advance, int(plain[3]), (int(box[0]), int(box[1]), int(box[2]), int(box[3])))
+    return found
 
 
 @dataclass(frozen=True)
@@ -119,31 +80,72 @@ class TextStyle:
     skew: float  # degrees, applied by the caller at output scale (cheaper than at render size)
 
 
-def render_text(text: str, style: TextStyle, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Renders a word as (alpha, mix): float32 H x W arrays in [0, 1].
+@dataclass
+class RenderedText:
+    """A word at render size: `alpha` is its ink mask (how much of each pixel is text), `mix` how much
+    of the ink is fill (1) rather than stroke (0), `labels` (when asked) which character (1..n)
+    drew each pixel, 0 for none. All three are H x W and come from the same drawing pass."""
 
-    trdg draws the fill white and the stroke black; `mix` is how much of each pixel is fill
-    (1) rather than stroke (0), so colours are applied afterwards without drawing again.
+    alpha: np.ndarray
+    mix: np.ndarray
+    labels: np.ndarray | None = None
+
+
+def render_text(text: str, style: TextStyle, seed: int, char_labels: bool = False) -> RenderedText:
+    """Renders a word with trdg's horizontal layout on a canvas that holds all of its ink.
+
+    The characters sit where trdg puts them (its advances, character spacing and line height),
+    but trdg's canvas is only as wide as the advances: italic and script overhangs, negative side
+    bearings and strokes fall outside it and are cut (about 1 word in 10 with the bundled fonts).
+    Here the canvas is that box grown to every character's ink box, so no glyph is ever cut.
+    trdg's distortions then bend the image and the character labels alike.
     """
     prepare_trdg()
-    from trdg import computer_text_generator, distorsion_generator
+    from PIL import ImageDraw
 
-    if computer_text_generator.get_text_height is not _cached_text_height:
-        _speed_up_trdg_renderer()
+    font = _font(style.font_path, style.font_size)
+    stroke = style.stroke_width
+    placed = []
+    x = 0
+    text_height = 1
+    left, top, right = 0, 0, 0
+    bottom = 1
+    for character in text:
+        advance, height, box = _metrics(font, style.font_path, style.font_size, character, stroke)
+        placed.append((x, character))
+        text_height = max(text_height, height)
+        if box[2] > box[0] and box[3] > box[1]:
+            left, top = min(left, x + box[0]), min(top, box[1])
+            right, bottom = max(right, x + box[2]), max(bottom, box[3])
+        x += advance + style.character_spacing
+    width = max(right, x - style.character_spacing, 1) - left
+    height = max(bottom, text_height) - top
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    labels = Image.new("L", (width, height), 0)
+    label_draw = ImageDraw.Draw(labels) if char_labels else None
+    if label_draw is not None:
+        label_draw.fontmode = "1"  # aliased: a pixel is one character's or none
+    for i, (offset, character) in enumerate(placed):
+        position = (offset - left, -top)
+        draw.text(position, character, fill=(255, 255, 255, 255), font=font,
+                  stroke_width=stroke, stroke_fill=(0, 0, 0, 255))
+        if label_draw is not None:
+            label_draw.text(position, character, fill=min(i + 1, 255), font=font,
+                            stroke_width=stroke, stroke_fill=min(i + 1, 255))
 
-    # trdg draws from the global `random` (its 'random' distortion); seed it per sample.
-    random.seed(seed)
-    image, mask = computer_text_generator.generate(
-        text, style.font_path, "#ffffff", style.font_size, 0, 1.0, style.character_spacing,
-        True, False, style.stroke_width, "#000000",
-    )
     if style.distortion != "none":
+        from trdg import distorsion_generator
+
+        # trdg draws from the global `random` (its 'random' distortion); seed it per sample.
+        random.seed(seed)
         vertical = style.distortion_orientation in ("vertical", "both")
         horizontal = style.distortion_orientation in ("horizontal", "both")
         distort = {"sine": distorsion_generator.sin, "cosine": distorsion_generator.cos,
                    "random": distorsion_generator.random}[style.distortion]
-        image, mask = distort(image, mask, vertical=vertical, horizontal=horizontal)
-    rgba = np.asarray(image.convert("RGBA"), dtype=np.float32) / 255.0
-    if rgba.size == 0:
-        return np.zeros((1, 1), np.float32), np.zeros((1, 1), np.float32)
-    return rgba[:, :, 3], rgba[:, :, 0]
+        image, labels = distort(image, labels, vertical=vertical, horizontal=horizontal)
+    rgba = np.asarray(image, dtype=np.float32) / 255.0
+    label_array = None
+    if char_labels:
+        label_array = np.asarray(labels.convert("L"), dtype=np.uint8).copy()
+    return RenderedText(rgba[:, :, 3].copy(), rgba[:, :, 0].copy(), label_array)

@@ -1,8 +1,11 @@
 """One synthetic sample: every value drawn from an RNG seeded by (recipe seed, split, index).
 
 `SampleFactory.make` draws text, font, colours, geometry and background, renders the word with
-trdg, composites, augments, scales to the recipe height and encodes PNG. Every drawn value goes
-into the record's `meta`, and every rejected draw is counted by reason.
+trdg's layout, composites, augments, scales to the recipe height and encodes PNG. The text's ink
+mask is drawn in the same pass and follows every geometric step, so each sample is checked on its
+final pixels: a draw whose ink leaves the frame or does not stand out from its background is
+recoloured or drawn again (bounded, from the sample's own RNG), never written. Every drawn value
+goes into the record's `meta`, and every rejected draw is counted by reason.
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from typing import Any
 import cv2
 import numpy as np
 
-from synthocr.augment import Augmenter
+from synthocr import integrity
+from synthocr.augment import Augmented, Augmenter
 from synthocr.backgrounds import BackgroundSampler, hex_to_rgb, luma
 from synthocr.colors import draw_color
 from synthocr.errors import UserError
-from synthocr.fonts import FontSampler, discover_fonts
+from synthocr.fonts import FontInfo, FontSampler, discover_fonts
 from synthocr.recipe import Recipe
 from synthocr.records import SOURCE_SYNTH, Record
 from synthocr.render import TextStyle, render_text
@@ -27,6 +31,16 @@ from synthocr.text import TextSampler
 SPLIT_CODES = {"train": 1, "val": 2, "test": 3}
 MAX_TEXT_DRAWS = 50
 MAX_COLOR_DRAWS = 10
+MAX_SAMPLE_DRAWS = 8  # draws of style, geometry and background for one text before giving up
+COLOR_MARGIN = 2.0  # colours are chosen this far above min_contrast: augmentation can halve the contrast
+
+CHECK_HINTS = {
+    integrity.REASON_CUT: "the geometry or the augmentations push the text out of the frame "
+                          "(geometric transforms: fit_output: true or a smaller scale; or wider geometry.margins)",
+    integrity.REASON_CONTRAST: "the text cannot reach colors.min_contrast on these backgrounds after augmentation "
+                               "(lower it, add text colours, or soften the photometric augmentations)",
+    integrity.REASON_NO_INK: "the text draws no ink at this size (fonts.size, or the font's glyphs)",
+}
 
 
 def sample_seed(recipe_seed: int, split: str, index: int) -> int:
@@ -46,8 +60,9 @@ def _weighted(rng: np.random.Generator, weights: dict[Any, float]) -> Any:
     return keys[int(rng.choice(len(keys), p=probs / probs.sum()))]
 
 
-def _rotate(alpha: np.ndarray, mix: np.ndarray, degrees: float, height: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rotates the word (counter-clockwise) inside a box that holds it, then fits that box to `height`."""
+def _rotate(alpha: np.ndarray, mix: np.ndarray, degrees: float, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rotates the word (counter-clockwise) inside a box that holds it, then fits that box to
+    `height`; also returns the 2 x 3 map of pixel centres from before to after."""
     h, w = alpha.shape
     radians = np.deg2rad(abs(degrees))
     new_w = int(np.ceil(w * np.cos(radians) + h * np.sin(radians)))
@@ -58,8 +73,9 @@ def _rotate(alpha: np.ndarray, mix: np.ndarray, degrees: float, height: int) -> 
     alpha = cv2.warpAffine(alpha, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderValue=0.0)
     mix = cv2.warpAffine(mix, matrix, (new_w, new_h), flags=cv2.INTER_LINEAR, borderValue=1.0)
     scaled_w = max(1, round(new_w * height / new_h))
+    moved = integrity.then(matrix, integrity.resize_matrix((new_w, new_h), (scaled_w, height)))
     return (cv2.resize(alpha, (scaled_w, height), interpolation=cv2.INTER_AREA),
-            cv2.resize(mix, (scaled_w, height), interpolation=cv2.INTER_AREA))
+            cv2.resize(mix, (scaled_w, height), interpolation=cv2.INTER_AREA), moved)
 
 
 class GenerationFailed(UserError):
@@ -69,6 +85,27 @@ class GenerationFailed(UserError):
 @dataclass
 class FactoryOptions:
     font_weights: dict[str, float] | None = None  # overrides recipe.fonts.weights (the report loop)
+
+
+@dataclass
+class Rejected:
+    """A draw that failed a check: why, and the image it would have written (for previews)."""
+
+    reason: str
+    image: np.ndarray
+
+
+@dataclass
+class _Layout:
+    """The word placed in its frame before augmentation: the painted background, the ink mask and
+    fill/stroke mix at frame size, and the characters' outline points in frame coordinates."""
+
+    background: np.ndarray  # H x W x 3 float32
+    alpha: np.ndarray  # H x W ink mask
+    mix: np.ndarray
+    region: tuple[int, int, int, int]  # top, left, height, width of the text box
+    char_points: np.ndarray | None
+    char_owners: np.ndarray | None
 
 
 class SampleFactory:
@@ -90,41 +127,35 @@ class SampleFactory:
                 raise_where = f"{source}: {'colors' if name == 'stroke_width' else 'geometry'}.{name}"
                 raise UserError(f"{raise_where}: every weight is zero")
 
-    def make(self, split: str, index: int, skips: Counter[str], font_id: str | None = None) -> Record:
-        """The sample at `index` of `split`; `font_id` forces a font (previews), texts it lacks are redrawn."""
+    def make(self, split: str, index: int, skips: Counter[str], font_id: str | None = None,
+             rejects: list[Rejected] | None = None) -> Record:
+        """The sample at `index` of `split`; `font_id` forces a font (previews), texts it lacks are
+        redrawn; `rejects` collects the draws that failed a check."""
         seed = sample_seed(self.recipe.seed, split, index)
         rng = np.random.default_rng(seed)
-        meta: dict[str, Any] = {}
-        for _ in range(MAX_TEXT_DRAWS):
-            drawn = self.text.draw(rng)
-            reason = self.text.rejection(drawn.text)
-            if reason:
-                skips[reason] += 1
-                continue
-            if font_id is not None:
-                font = self.fonts.by_id(font_id)
-                if not font.covers(drawn.text):
-                    skips["font_lacks_glyph"] += 1
-                    continue
-                redrawn = False
-            else:
-                font, redrawn = self.fonts.draw(rng, drawn.text)
-            if font is None:
-                skips["no_font_covers_text"] += 1
-                continue
-            if redrawn:
-                skips["font_lacks_glyph"] += 1
-            break
+        drawn, font = self._draw_text(rng, split, index, skips, font_id)
+        reasons: list[str] = []
+        for attempt in range(MAX_SAMPLE_DRAWS):
+            # The first draw keeps the sample's own seed for trdg and albumentations; redraws take
+            # theirs from the sample's stream, so they too follow from (seed, split, index) alone.
+            draw_seed = seed if attempt == 0 else int(rng.integers(0, 2**63 - 1))
+            meta: dict[str, Any] = dict(text_source=drawn.source, case=drawn.case, font_category=font.category)
+            image, failure = self._draw_checked(drawn.text, font, rng, draw_seed, meta, skips)
+            if failure is None:
+                break
+            skips[failure] += 1
+            reasons.append(failure)
+            if rejects is not None:
+                rejects.append(Rejected(failure, image))
         else:
+            counts = Counter(reasons).most_common()
+            worst = counts[0][0]
             raise GenerationFailed(
-                f"{self.recipe.source}: text: no usable text for {split}[{index}] in {MAX_TEXT_DRAWS} draws "
-                f"({', '.join(f'{k} {v}' for k, v in sorted(skips.items()))}); do the text sources fit "
-                "text.charset and text.max_length?"
+                f"{self.recipe.source}: {split}[{index}] ({drawn.text!r} in {font.id}): every one of "
+                f"{MAX_SAMPLE_DRAWS} draws failed the label checks "
+                f"({', '.join(f'{k} {v}' for k, v in counts)}): {CHECK_HINTS[worst]}"
             )
-        meta.update(text_source=drawn.source, case=drawn.case, font_category=font.category)
-        image = self._draw_image(drawn.text, font.path, rng, seed, meta, skips)
-        image, applied = self.augmenter.apply(image, seed)
-        meta["augment"] = applied
+        meta.update(redraws=len(reasons), redraw_reasons=reasons)
         ok, png = cv2.imencode(".png", image[:, :, ::-1], [cv2.IMWRITE_PNG_COMPRESSION, self.recipe.output.png_compression])
         if not ok:
             raise GenerationFailed(f"{split}[{index}]: PNG encoding failed")
@@ -141,9 +172,81 @@ class SampleFactory:
             meta=meta,
         )
 
-    def _draw_image(
-        self, text: str, font_path: str, rng: np.random.Generator, seed: int, meta: dict[str, Any], skips: Counter[str]
-    ) -> np.ndarray:
+    def _draw_text(self, rng: np.random.Generator, split: str, index: int, skips: Counter[str],
+                   font_id: str | None) -> tuple[Any, FontInfo]:
+        """A text of the recipe and a font that draws every one of its characters."""
+        for _ in range(MAX_TEXT_DRAWS):
+            drawn = self.text.draw(rng)
+            reason = self.text.rejection(drawn.text)
+            if reason:
+                skips[reason] += 1
+                continue
+            if font_id is not None:
+                font = self.fonts.by_id(font_id)
+                if not self.fonts.draws(font, drawn.text):
+                    skips["font_lacks_glyph"] += 1
+                    continue
+                return drawn, font
+            chosen, redrawn = self.fonts.draw(rng, drawn.text)
+            if chosen is None:
+                skips["no_font_covers_text"] += 1
+                continue
+            if redrawn:
+                skips["font_lacks_glyph"] += 1
+            return drawn, chosen
+        raise GenerationFailed(
+            f"{self.recipe.source}: text: no usable text for {split}[{index}] in {MAX_TEXT_DRAWS} draws "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(skips.items()))}); do the text sources fit "
+            "text.charset and text.max_length?"
+        )
+
+    def _draw_checked(self, text: str, font: FontInfo, rng: np.random.Generator, seed: int,
+                      meta: dict[str, Any], skips: Counter[str]) -> tuple[np.ndarray, str | None]:
+        """One draw of style, geometry, background and colour, augmented and checked on its final
+        pixels: (image, None) when it passes, (image, reason) when it does not."""
+        layout = self._lay_out(text, font.path, rng, seed, meta)
+        frame_ink = layout.alpha
+        regions = integrity.ink_regions(frame_ink)
+        fill, stroke, contrast = self._draw_text_color(rng, layout, regions, meta, skips)
+        outline = integrity.outline_points(frame_ink)
+        if len(outline) == 0:
+            return self._composite(layout, fill, stroke), integrity.REASON_NO_INK
+        points = outline if layout.char_points is None else np.concatenate([outline, layout.char_points])
+        augmented = self._augment(layout, fill, stroke, seed, points)
+        height, width = augmented.image.shape[:2]
+        meta["augment"] = augmented.applied
+        moved = augmented.points if augmented.points is not None else points
+        if integrity.leaves_frame(moved[: len(outline)], width, height):
+            return augmented.image, integrity.REASON_CUT
+        if self.augmenter.enabled and augmented.mask is not None and integrity.ink_on_border(augmented.mask) \
+                and not integrity.ink_on_border(frame_ink):
+            return augmented.image, integrity.REASON_CUT  # a bending transform the outline cannot follow
+        ink = augmented.mask if augmented.mask is not None else frame_ink
+        if ink is not frame_ink and not np.array_equal(ink, frame_ink):
+            regions = integrity.ink_regions(ink)  # a geometric transform moved the ink
+        measured = integrity.ink_contrast(augmented.image, regions)
+        minimum = self.recipe.colors.min_contrast
+        if measured < minimum:
+            # Recolour: the extreme that stands out most from the final background, same augmentation.
+            skips["low_contrast_recoloured"] += 1
+            around = integrity.background_lumas(augmented.image, regions)
+            fill = max(("#000000", "#ffffff"), key=lambda c: min(abs(luma(hex_to_rgb(c)) - b) for b in around))
+            stroke = fill if not meta["stroke_width"] else stroke
+            augmented = self._augment(layout, fill, stroke, seed, points)
+            measured = integrity.ink_contrast(augmented.image, regions)
+            meta.update(text_color=fill, stroke_color=stroke if meta["stroke_width"] else None, recoloured=True)
+        else:
+            meta["recoloured"] = False
+        meta.update(contrast=round(contrast, 1), ink_contrast=measured)
+        if measured < minimum:
+            return augmented.image, integrity.REASON_CONTRAST
+        if layout.char_points is not None and layout.char_owners is not None:
+            moved = augmented.points if augmented.points is not None else points
+            meta["char_boxes"] = integrity.character_boxes(
+                moved[len(outline):], layout.char_owners, len(text), width, height)
+        return augmented.image, None
+
+    def _lay_out(self, text: str, font_path: str, rng: np.random.Generator, seed: int, meta: dict[str, Any]) -> _Layout:
         recipe, geometry = self.recipe, self.recipe.geometry
         style = TextStyle(
             font_path=font_path,
@@ -166,7 +269,9 @@ class SampleFactory:
             margins=margins,
             **background,
         )
-        alpha, mix = render_text(text, style, seed)
+        boxes = recipe.output.char_boxes
+        rendered = render_text(text, style, seed, char_labels=boxes)
+        alpha, mix = rendered.alpha, rendered.mix
 
         # Scale the word to the output height less the margins, as trdg does, and paint the
         # background at the final size: compositing at 32 px is far cheaper than at render size.
@@ -174,40 +279,63 @@ class SampleFactory:
         height = geometry.height
         text_h = max(1, height - top - bottom)
         text_w = max(1, round(alpha.shape[1] * text_h / alpha.shape[0]))
+        to_frame = integrity.resize_matrix((alpha.shape[1], alpha.shape[0]), (text_w, text_h))
         interp = cv2.INTER_AREA if alpha.shape[0] > text_h else cv2.INTER_LINEAR
         alpha = cv2.resize(alpha, (text_w, text_h), interpolation=interp)
         mix = cv2.resize(mix, (text_w, text_h), interpolation=interp)
         if style.skew:
-            alpha, mix = _rotate(alpha, mix, style.skew, text_h)
+            alpha, mix, rotation = _rotate(alpha, mix, style.skew, text_h)
+            to_frame = integrity.then(to_frame, rotation)
             text_w = alpha.shape[1]
+        to_frame[:, 2] += (left, top)
         width = text_w + left + right
         canvas = self.backgrounds.paint(background, height, width, rng).astype(np.float32)
+        frame_alpha = np.zeros((height, width), np.float32)
+        frame_mix = np.ones((height, width), np.float32)
+        frame_alpha[top : top + text_h, left : left + text_w] = alpha
+        frame_mix[top : top + text_h, left : left + text_w] = mix
+        char_points = char_owners = None
+        if rendered.labels is not None:
+            char_points, char_owners = integrity.character_points(rendered.labels, len(text))
+            char_points = integrity.move_points(char_points, to_frame)
+        return _Layout(canvas, frame_alpha, frame_mix, (top, left, text_h, text_w), char_points, char_owners)
 
-        region = canvas[top : top + text_h, left : left + text_w]
-        background_luma = luma(region)
-        fill, contrast = self._draw_text_color(rng, background_luma, skips)
-        stroke = draw_color(rng, recipe.colors.stroke) if style.stroke_width else fill
-        meta.update(text_color=fill, stroke_color=stroke if style.stroke_width else None, contrast=round(contrast, 1))
+    def _composite(self, layout: _Layout, fill: str, stroke: str) -> np.ndarray:
         fill_rgb = np.array(hex_to_rgb(fill), np.float32)
         stroke_rgb = np.array(hex_to_rgb(stroke), np.float32)
-        ink = stroke_rgb + (fill_rgb - stroke_rgb) * mix[:, :, None]
-        a = alpha[:, :, None]
-        canvas[top : top + text_h, left : left + text_w] = region * (1 - a) + ink * a
-        return np.clip(canvas + 0.5, 0, 255).astype(np.uint8)
+        ink = stroke_rgb + (fill_rgb - stroke_rgb) * layout.mix[:, :, None]
+        a = layout.alpha[:, :, None]
+        return np.clip(layout.background * (1 - a) + ink * a + 0.5, 0, 255).astype(np.uint8)
 
-    def _draw_text_color(self, rng: np.random.Generator, background_luma: float, skips: Counter[str]) -> tuple[str, float]:
-        """A text colour at least `min_contrast` from the background's luma (bounded redraws)."""
-        minimum = self.recipe.colors.min_contrast
-        best, best_contrast = "#000000", -1.0
+    def _augment(self, layout: _Layout, fill: str, stroke: str, seed: int, points: np.ndarray) -> Augmented:
+        image = self._composite(layout, fill, stroke)
+        return self.augmenter.apply(image, seed, mask=layout.alpha, points=points)
+
+    def _draw_text_color(self, rng: np.random.Generator, layout: _Layout, regions: integrity.InkRegions,
+                         meta: dict[str, Any], skips: Counter[str]) -> tuple[str, str, float]:
+        """(fill, stroke, contrast): a text colour that stands `COLOR_MARGIN` x min_contrast from the
+        background around the ink (bounded redraws), and the stroke colour."""
+        recipe = self.recipe
+        fill, contrast = self._pick_color(rng, integrity.background_lumas(layout.background, regions), skips)
+        stroke = draw_color(rng, recipe.colors.stroke) if meta["stroke_width"] else fill
+        meta.update(text_color=fill, stroke_color=stroke if meta["stroke_width"] else None)
+        return fill, stroke, contrast
+
+    def _pick_color(self, rng: np.random.Generator, backgrounds: list[float], skips: Counter[str]) -> tuple[str, float]:
+        """A colour of the recipe at least `COLOR_MARGIN` x min_contrast from every strip of the
+        background; else black or white, whichever stands out more."""
+        wanted = min(255.0, self.recipe.colors.min_contrast * COLOR_MARGIN)
+
+        def contrast(color: str) -> float:
+            value = luma(hex_to_rgb(color))
+            return min(abs(value - b) for b in backgrounds)
+
         for _ in range(MAX_COLOR_DRAWS):
             color = draw_color(rng, self.recipe.colors.text)
-            contrast = abs(luma(hex_to_rgb(color)) - background_luma)
-            if contrast >= minimum:
-                return color, contrast
+            if contrast(color) >= wanted:
+                return color, contrast(color)
             skips["low_contrast_color"] += 1
-            if contrast > best_contrast:
-                best, best_contrast = color, contrast
         # No draw from the recipe's distribution is readable here: fall back to black or white.
         skips["contrast_fallback"] += 1
-        color = "#000000" if background_luma >= 128 else "#ffffff"
-        return color, abs(luma(hex_to_rgb(color)) - background_luma)
+        color = max(("#000000", "#ffffff"), key=contrast)
+        return color, contrast(color)

@@ -1,26 +1,48 @@
-"""trdg on today's Pillow: the getsize shim, no TensorFlow import, and our renderer's speed-ups."""
+"""Rendering: trdg's layout on a canvas that holds all the ink, the Pillow shim, no TensorFlow import."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import PIL
-from PIL import ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
 from synthocr.fonts import trdg_latin_dir
 from synthocr.render import TextStyle, prepare_trdg, render_text
 
 FONT = str(trdg_latin_dir() / "DroidSans.ttf")
+BUNDLED = Path(__file__).resolve().parents[2] / "fonts"
+
+
+def _style(font: str, size: int = 32, spacing: int = 0, stroke: int = 0, distortion: str = "none") -> TextStyle:
+    return TextStyle(font, size, spacing, stroke, distortion, "vertical", 0.0)
+
+
+def _all_ink(text: str, font_path: str, size: int, stroke: int = 0) -> float:
+    """The ink of the word drawn with trdg's advances on a canvas far larger than it."""
+    font = ImageFont.truetype(font_path, size)
+    pad = 2 * size
+    width = sum(round(font.getlength(c)) for c in text) + 2 * pad
+    canvas = Image.new("L", (width, 4 * size + 2 * pad), 0)
+    draw = ImageDraw.Draw(canvas)
+    x = pad
+    for character in text:
+        draw.text((x, pad), character, fill=255, font=font, stroke_width=stroke, stroke_fill=255)
+        x += round(font.getlength(character))
+    return float(np.asarray(canvas, np.float32).sum() / 255)
 
 
 def test_a_word_renders_with_the_installed_pillow() -> None:
-    alpha, mix = render_text("Hello", TextStyle(FONT, 32, 0, 0, "none", "vertical", 0.0), seed=1)
+    rendered = render_text("Hello", _style(FONT), seed=1)
+    alpha, mix = rendered.alpha, rendered.mix
     assert int(PIL.__version__.split(".")[0]) >= 10
     assert alpha.shape[0] >= 20 and alpha.shape[1] > 40
     assert alpha.max() == 1.0 and 0.1 < alpha.mean() < 0.6
     assert mix[alpha > 0.99].min() == 1.0  # no stroke: every inked pixel is fill
+    assert rendered.labels is None
 
 
 def test_getsize_shim_keeps_ascender_room() -> None:
@@ -31,19 +53,42 @@ def test_getsize_shim_keeps_ascender_room() -> None:
     assert (width, height) == (right, bottom) and height > bottom - top
 
 
-def test_speed_ups_leave_trdg_output_unchanged() -> None:
+def test_layout_is_trdgs_where_trdgs_canvas_holds_the_ink() -> None:
     prepare_trdg()
-    script = (
-        "import numpy as np, sys; from synthocr.render import prepare_trdg; prepare_trdg();"
-        "from trdg import computer_text_generator as c;"
-        f"img, _ = c.generate('Quick 42', {FONT!r}, '#ffffff', 30, 0, 1.0, 2, True, False, 1, '#000000');"
-        "sys.stdout.buffer.write(np.asarray(img.convert('RGBA')).tobytes())"
-    )
-    plain = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True).stdout
-    alpha, mix = render_text("Quick 42", TextStyle(FONT, 30, 2, 1, "none", "vertical", 0.0), seed=0)
-    rgba = np.frombuffer(plain, np.uint8).reshape(alpha.shape[0], alpha.shape[1], 4)
-    assert np.array_equal(rgba[:, :, 3], np.round(alpha * 255).astype(np.uint8))
-    assert np.array_equal(rgba[:, :, 0], np.round(mix * 255).astype(np.uint8))
+    from trdg import computer_text_generator
+
+    image, _ = computer_text_generator.generate("Quick 42", FONT, "#ffffff", 30, 0, 1.0, 2, False, False, 0, "#000000")
+    trdg_alpha = np.asarray(image.convert("RGBA"))[:, :, 3]
+    ours = render_text("Quick 42", _style(FONT, 30, spacing=2), seed=0).alpha
+    assert ours.shape == trdg_alpha.shape
+    assert np.array_equal(np.round(ours * 255).astype(np.uint8), trdg_alpha)
+
+
+def test_overhanging_glyphs_are_never_cut() -> None:
+    # An italic 'f' and a script face reach past their advance: trdg's canvas cuts them.
+    prepare_trdg()
+    from trdg import computer_text_generator
+
+    for font_file, word, stroke in (("DancingScript-Bold.otf", "jiffy", 0), ("OpenSans-BoldItalic.ttf", "fjord", 0),
+                                    ("DejaVuSans.ttf", "Wave", 2)):
+        path = str(BUNDLED / font_file)
+        full = _all_ink(word, path, 32, stroke)
+        image, _ = computer_text_generator.generate(word, path, "#ffffff", 32, 0, 1.0, 0, False, False, stroke, "#000000")
+        trdg_ink = np.asarray(image.convert("RGBA"), np.float32)[:, :, 3].sum() / 255
+        ours = render_text(word, _style(path, 32, stroke=stroke), seed=0).alpha
+        assert trdg_ink < full * 0.99, font_file  # the case this guards against is real
+        assert abs(float(ours.sum()) - full) < full * 0.002, font_file  # every bit of ink is there
+
+
+def test_character_labels_come_from_the_same_pass_and_follow_a_distortion() -> None:
+    for distortion in ("none", "sine"):
+        rendered = render_text("abc d", _style(FONT, distortion=distortion), seed=3, char_labels=True)
+        labels = rendered.labels
+        assert labels is not None and labels.shape == rendered.alpha.shape
+        assert set(np.unique(labels)) == {0, 1, 2, 3, 5}  # the space (4) draws nothing
+        centres = [np.flatnonzero((labels == i).any(axis=0)).mean() for i in (1, 2, 3, 5)]
+        assert centres == sorted(centres)
+        assert rendered.alpha[labels > 0].min() > 0  # every labelled pixel is ink
 
 
 def test_importing_trdg_does_not_import_tensorflow() -> None:
