@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ class DemoOptions:
     workers: int = 1
     recipe: Path | None = None  # default: the bundled recipes/default.yaml
     steps: int | None = None  # training steps; default: as many as the time left allows (timed here)
+    real_val: tuple[Path, ...] = ()  # real validation sets: scored each epoch, pick the best checkpoint, evaluated at the end
 
 
 @dataclass
@@ -39,6 +40,8 @@ class DemoResult:
     train_steps: int
     minutes: float
     report: Any = None
+    real: dict[str, dict[str, float]] = field(default_factory=dict)  # real set name -> summary (scoring.summarise)
+    real_predictions: dict[str, Path] = field(default_factory=dict)
 
 
 # The share of the budget kept after training's own clock: its set-up before the clock starts,
@@ -126,6 +129,10 @@ def run_demo(options: DemoOptions, on_stage: Callable[[str], None] = lambda mess
     def minutes_left() -> float:
         return options.minutes - elapsed()
 
+    from synthocr.training.realval import check_real_path
+
+    for path in options.real_val:  # before minutes of generation, not after
+        check_real_path(path)
     out = options.out_dir
     recipe_path = options.recipe or bundled("recipes") / "default.yaml"
     recipe = load_recipe(recipe_path)
@@ -165,7 +172,8 @@ def run_demo(options: DemoOptions, on_stage: Callable[[str], None] = lambda mess
     result = train(
         TrainRequest(config=config, data=(TrainData(data_dir),), run_dir=run_dir,
                      max_steps=fit, schedule_steps=steps,
-                     minutes=budget, epochs_limited=False, resume=resume_run, verbose=train_verbose),
+                     minutes=budget, epochs_limited=False, resume=resume_run, verbose=train_verbose,
+                     real_val=options.real_val),
         on_message=on_note,
     )
 
@@ -174,10 +182,17 @@ def run_demo(options: DemoOptions, on_stage: Callable[[str], None] = lambda mess
     on_stage(f"3/4 evaluate: the test split with {result.model_path} ({elapsed():.1f} minutes in)")
     evaluation = evaluate(EvalRequest(model=result.model_path, data=data_dir, out=predictions, split="test"))
 
+    real, real_predictions = {}, {}
+    for name, path in result.real_sets.items():
+        real_predictions[name] = out / f"predictions-real-{name}.parquet"
+        on_note(f"evaluating the real set {name} ({path})")
+        real[name] = evaluate(EvalRequest(model=result.model_path, data=Path(path), out=real_predictions[name],
+                                          allow_charset_mismatch=True)).summary
+
     on_stage(f"4/4 report: by font into {report_dir} ({elapsed():.1f} minutes in)")
     report = _report(predictions, report_dir)
     return DemoResult(data_dir, run_dir, predictions, report_dir, sample_sheet, recipe_path, evaluation.summary,
-                      result.steps, (time.perf_counter() - started) / 60, report)
+                      result.steps, (time.perf_counter() - started) / 60, report, real, real_predictions)
 
 
 def _report(predictions: Path, report_dir: Path) -> Any:

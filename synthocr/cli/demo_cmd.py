@@ -26,6 +26,7 @@ def demo(
     count: Annotated[int, typer.Option(help="Samples to generate: up to 4,000 test and 1,000 val, the rest train.")] = 45000,
     workers: Annotated[Optional[int], typer.Option(min=1, help="Generation worker processes (default: all cores).")] = None,
     recipe: Annotated[Optional[Path], typer.Option(help="Recipe to use instead of the bundled recipes/default.yaml.")] = None,
+    real_val: Annotated[Optional[list[Path]], typer.Option("--real-val", help="Real validation set (repeatable): a labels.tsv, a folder with one, or an MJSynth root; scored each epoch, picks the best checkpoint, its accuracy printed beside the synthetic one.")] = None,
 ) -> None:
     """The whole loop on the bundled fonts and backgrounds: generate, train crnn-small, evaluate, report by font.
 
@@ -40,7 +41,8 @@ def demo(
     from synthocr.generate import default_workers
     from synthocr.report import print_report
 
-    options = DemoOptions(out_dir=out, minutes=minutes, count=count, workers=workers or default_workers(), recipe=recipe)
+    options = DemoOptions(out_dir=out, minutes=minutes, count=count, workers=workers or default_workers(), recipe=recipe,
+                          real_val=tuple(real_val or ()))
     console.print(f"[bold]synthocr demo[/]: generate -> train -> evaluate -> report, about {minutes:g} minutes, into {out}/")
 
     bar = GenerateProgress(console, label="  generate")
@@ -55,6 +57,11 @@ def demo(
     try:
         result = run_demo(options, on_stage=on_stage, on_note=on_note, on_generate=(bar.on_start, bar.on_progress),
                           train_verbose=1 if sys.stderr.isatty() else 2)
+    except UserError as err:
+        bar.stop()
+        from synthocr.cli.train_cmd import flag_names
+
+        raise UserError(flag_names(str(err))) from None
     except KeyboardInterrupt:
         bar.stop()
         console.print(f"[yellow]interrupted[/]: the dataset and the last checkpoint are kept; run `synthocr demo --out {out}` to go on")
@@ -69,11 +76,24 @@ def demo(
         f"({s['caseless']:.1%} ignoring case), CER {s['cer']:.3f}, after {result.train_steps:,} training steps; "
         f"{result.minutes:.1f} minutes in all"
     )
+    for name, r in result.real.items():
+        out_console.print(
+            f"[bold]real set {name}: {r['samples']:,} samples, word accuracy {r['benchmark']:.1%} benchmark[/] "
+            f"(a-z0-9 ignoring case; {r['exact']:.1%} exact), CER {r['cer']:.3f}  "
+            f"(synthetic test split: {s['benchmark']:.1%} benchmark)"
+        )
     print_report(result.report, out_console, limit=15)
     out_console.print()
     out_console.print(f"report:        {result.report.html_path}  (table: {result.report_dir / 'report.csv'})")
     out_console.print(f"sample sheet:  {result.sample_sheet}")
     out_console.print(f"model:         {result.run_dir / 'model.keras'}")
+    if result.real_predictions:  # real errors steer the recipe; synthetic font errors did not help on real words
+        steer = " ".join(f"--weights-from-real {p}" for p in result.real_predictions.values())
+        out_console.print(
+            "next:          generate more of what it misreads on real images: "
+            f"uv run synthocr generate {shown_path(result.recipe)} {steer} --out data/more"
+        )
+        return
     out_console.print(
         "next:          generate more of what it misreads: "
         f"uv run synthocr generate {shown_path(result.recipe)} --weights-from {result.report_dir / 'report.csv'} --out data/more"

@@ -78,6 +78,7 @@ def generate(
     mjsynth: Annotated[Optional[Path], typer.Option(help="MJSynth root (the 90kDICT32px folder or above) to mix in.")] = None,
     mjsynth_fraction: Annotated[Optional[float], typer.Option(min=0.0, max=0.99, help="Share of each split taken from MJSynth.")] = None,
     weights_from: Annotated[Optional[Path], typer.Option(help="A report.csv from `synthocr report`: weight the worst-read groups up.")] = None,
+    weights_from_real: Annotated[Optional[list[Path]], typer.Option(help="predictions.parquet of real images (`synthocr evaluate` on a labels.tsv; repeatable): steer the case mix and augmentations to where the real errors concentrate (heuristic; see docs/real-data.md).")] = None,
     runner: Annotated[Runner, typer.Option(help="local: a process pool; beam: an Apache Beam pipeline (synthocr[beam]).")] = Runner.local,
     beam_option: Annotated[Optional[list[str]], typer.Option(help="A Beam pipeline option K=V (repeatable), e.g. runner=DataflowRunner.")] = None,
 ) -> None:
@@ -94,6 +95,13 @@ def generate(
     font_weights, origin = None, None
     if weights_from is not None:
         font_weights, origin = _weights_from_report(loaded, weights_from)
+    if weights_from_real:
+        from synthocr.report.real_weights import apply_real_adjustment, read_real_predictions, real_adjustment
+
+        adjustment = real_adjustment(read_real_predictions(weights_from_real))
+        loaded = apply_real_adjustment(loaded, adjustment)
+        for note in adjustment.notes:
+            console.print(f"real-aware: {note}", markup=False)
     beam_args = beam_arguments(beam_option or [])
     options = GenerateOptions(
         out_dir=out, count=count, workers=workers or default_workers(), overwrite=overwrite, resume=resume,

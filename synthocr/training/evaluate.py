@@ -169,7 +169,7 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
     import pandas as pd
 
     from synthocr.records import decode_example
-    from synthocr.training.inference import load_recognizer
+    from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
 
     recognizer = load_recognizer(request.model)
     skips: Counter = Counter()

@@ -146,3 +146,12 @@ def test_evaluate_on_real_crops_writes_attributes_and_report_groups_by_one(train
     assert "word accuracy by image_brightness" in report.output
     table = pd.read_csv(root / "report" / "report.csv")
     assert table["samples"].sum() == 6 and len(table) > 1
+
+
+def test_demo_with_a_missing_real_val_path_fails_before_generating(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "labels.tsv"
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path / "d"), "--real-val", str(missing)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (
+        f"error: --real-val {missing}: no such file or folder (give a labels.tsv, a folder with one, or an MJSynth root)")
+    assert not (tmp_path / "d" / "data").exists()
