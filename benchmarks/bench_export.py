@@ -120,7 +120,7 @@ def bench_models(model_name: str, seconds: float) -> None:
         started = time.perf_counter()
         export_model_file(root / "model.keras", fmt, root / file)
         print(f"{fmt} export: {time.perf_counter() - started:.1f} s")
-        runners[fmt] = load_exported(root / file).logits
+        runners[fmt] = load_exported(root / file)
     rng = np.random.default_rng(0)
     print(f"CPU inference, {model_name}, images/s:")
     print(f"{'runtime':>8} {'batch 1':>9} {'batch 64':>9}")

@@ -54,3 +54,22 @@ def export(
     typer.echo(f"wrote {summary.out} ({summary.format}): {counts}")
     for reason, count in summary.skipped.items():
         typer.echo(f"left out {count:,}: {reason}")
+
+
+@app.command("export-model")
+@user_errors
+def export_model(
+    model: Annotated[Path, typer.Argument(help="model.keras or its run directory.")],
+    format: Annotated[ModelFormat, typer.Option("--format", "-f", help="savedmodel (a folder), onnx (.onnx, charset inside) or tflite (.tflite, charset in PATH.json beside it).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File (onnx, tflite) or folder (savedmodel) to write.")],
+    overwrite: Annotated[bool, typer.Option(help="Replace an earlier export at --out.")] = False,
+) -> None:
+    """Writes the recogniser up to its logits for ONNX Runtime, TFLite or TF Serving (CTC decoding stays outside)."""
+    import os
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from synthocr.export.model_export import export_model_file, sidecar_path
+
+    with console.status(f"exporting {format.value}"):
+        path = export_model_file(model, format.value, out, overwrite)
+    typer.echo(f"wrote {path}" + (f" and {sidecar_path(path)}" if format is ModelFormat.tflite else ""))

@@ -1,0 +1,28 @@
+"""The graph `export-model` converts: float32 throughout, LSTMs unrolled for TFLite, same outputs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def test_a_mixed_precision_model_is_rebuilt_in_float32_and_unrolled() -> None:
+    import keras
+
+    from synthocr.export.model_export import export_graph
+    from synthocr.training.model import build_model
+
+    keras.utils.set_random_seed(1)
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        model = build_model("crnn-small", 7, width=64)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    assert model.get_layer("block1_conv").dtype_policy.name == "mixed_float16"
+    graph = export_graph(model, unroll=True)
+    assert {layer.dtype_policy.name for layer in graph.layers} == {"float32"}
+    lstm = graph.get_layer("bilstm1")
+    assert lstm.forward_layer.unroll and lstm.backward_layer.unroll
+    x = np.random.default_rng(0).random((2, 32, 64, 1), dtype=np.float32)
+    expected = np.asarray(model(x, training=False), dtype=np.float32)
+    np.testing.assert_allclose(np.asarray(graph(x, training=False)), expected, atol=2e-2)  # float16 vs float32
+    assert graph.output_shape == model.output_shape == (None, 15, 7)
