@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -42,24 +43,46 @@ class GenerateProgress:
     """The generation bar: samples done, images/s since this run started, time left.
 
     It appears only when `on_start` is called, which generation does once the recipe is fully
-    checked: a bad recipe prints one error line and no bar.
+    checked: a bad recipe prints one error line and no bar. Where the console is not a terminal
+    (a CI job, `> run.log`, nohup) it prints one plain line about every 10% instead.
     """
 
     def __init__(self, console: Console, label: str = "generate") -> None:
         self._rate = _Rate()
+        self._console, self._label = console, label
+        self._plain = not console.is_terminal
         self.progress = Progress(
-            TextColumn(f"[bold]{label}[/]"), BarColumn(), MofNCompleteColumn(), self._rate, TextColumn("eta"),
+            TextColumn(f"[bold]{escape(label)}[/]"), BarColumn(), MofNCompleteColumn(), self._rate, TextColumn("eta"),
             TimeRemainingColumn(), console=console,
         )
         self._bar = self.progress.add_task(label, total=None)
+        self._total, self._done, self._next_line = 0, 0, 0
 
     def on_start(self, total: int, done: int) -> None:
-        self.progress.update(self._bar, total=total, completed=done)
         self._rate.base, self._rate.started = done, time.perf_counter()  # resumed samples do not count in the rate
+        if self._plain:
+            self._total, self._done = total, done
+            self._next_line = done + max(1, total // 10)
+            self._console.print(f"{self._label.strip()}: {done:,}/{total:,} samples", markup=False, highlight=False)
+            return
+        self.progress.update(self._bar, total=total, completed=done)
         self.progress.start()
 
     def on_progress(self, count: int) -> None:
-        self.progress.advance(self._bar, count)
+        if not self._plain:
+            self.progress.advance(self._bar, count)
+            return
+        self._done += count
+        if self._done >= self._next_line or self._done >= self._total:
+            self._next_line = self._done + max(1, self._total // 10)
+            elapsed = max(1e-6, time.perf_counter() - self._rate.started)
+            rate = (self._done - self._rate.base) / elapsed
+            left = (self._total - self._done) / rate if rate > 0 else 0.0
+            self._console.print(
+                f"{self._label.strip()}: {self._done:,}/{self._total:,} samples ({self._done / max(1, self._total):.0%}), "
+                f"{rate:,.0f} img/s, about {left / 60:.1f} min left",
+                markup=False, highlight=False,
+            )
 
     def stop(self) -> None:
         self.progress.stop()
@@ -112,15 +135,15 @@ def generate(
         summary = run_generate(loaded, options, on_start=bar.on_start, on_progress=bar.on_progress)
     except KeyboardInterrupt:
         bar.stop()
-        console.print(f"[yellow]interrupted[/]: complete shards are kept; finish with `synthocr generate {recipe} --out {out} --resume`")
+        console.print(f"[yellow]interrupted[/]: complete shards are kept; finish with `synthocr generate {escape(str(recipe))} --out {escape(out)} --resume`")
         raise typer.Exit(130) from None
     finally:
         bar.stop()
     info = summary.info
     splits = ", ".join(f"{s} {d['count']:,}" for s, d in info["splits"].items())
-    console.print(f"wrote {out}: {splits} ({summary.written_shards} shards written, {summary.reused_shards} kept)")
+    console.print(f"wrote {escape(out)}: {splits} ({summary.written_shards} shards written, {summary.reused_shards} kept)")
     if info.get("skipped"):
-        console.print("skipped draws: " + ", ".join(f"{k} {v:,}" for k, v in info["skipped"].items()))
+        console.print(escape("skipped draws: " + ", ".join(f"{k} {v:,}" for k, v in info["skipped"].items())))
 
 
 def _apply_mix_options(recipe, mjsynth: Path | None, fraction: float | None):  # type: ignore[no-untyped-def]
@@ -163,14 +186,21 @@ def preview(
     out: Annotated[Path, typer.Option("--out", "-o", help="PNG file to write.")] = Path("sheet.png"),
     per_font: Annotated[int, typer.Option(min=1, max=20, help="Samples per font row.")] = 6,
     font: Annotated[Optional[list[str]], typer.Option(help="Only these font ids (repeatable).")] = None,
+    boxes: Annotated[bool, typer.Option("--boxes", help="Draw each character's box (as output.char_boxes records it).")] = False,
+    show_rejects: Annotated[bool, typer.Option("--show-rejects", help="Under each row, the draws that failed a label check, framed in red with the reason.")] = False,
 ) -> None:
     """A contact sheet: one row of samples per font, the font's name beside its row."""
-    from synthocr.preview import write_contact_sheet
+    from synthocr.preview import SheetOptions, write_contact_sheet
     from synthocr.recipe import load_recipe
 
+    options = SheetOptions(per_font=per_font, fonts=font, boxes=boxes, show_rejects=show_rejects)
     with console.status("rendering contact sheet"):
-        rows = write_contact_sheet(load_recipe(recipe), out, per_font, fonts=font)
-    console.print(f"wrote {out} ({rows} fonts)")
+        sheet = write_contact_sheet(load_recipe(recipe), out, options)
+    console.print(f"wrote {escape(str(out))} ({sheet.rows} fonts, {sheet.samples} samples)", highlight=False)
+    if show_rejects:
+        reasons = ", ".join(f"{k} {v}" for k, v in sheet.rejects.most_common()) or "none"
+        console.print(escape(f"{sheet.redrawn} of {sheet.samples} samples were redrawn ({reasons}); "
+                             "the rejected draws are framed in red under their row"), highlight=False)
 
 
 @app.command()
@@ -180,7 +210,7 @@ def fonts(
     recipe: Annotated[Optional[Path], typer.Option(help="Recipe whose charset coverage is shown.")] = None,
 ) -> None:
     """List fonts with family, style, category, licence and the share of the charset each renders."""
-    from synthocr.fonts import discover_fonts, scan_directory
+    from synthocr.fonts import blank_characters, discover_fonts, scan_directory
     from synthocr.paths import bundled
     from synthocr.recipe import DEFAULT_CHARSET, load_recipe
 
@@ -197,14 +227,27 @@ def fonts(
     table = Table(title=f"{len(found)} fonts · charset of {len(charset)} characters")
     for column in ("font", "family", "style", "category", "licence", "charset"):
         table.add_column(column, justify="right" if column == "charset" else "left")
+    blank_pairs = 0
     for font in sorted(found, key=lambda f: f.id):
-        covered = sum(1 for c in charset if ord(c) in font.glyphs)
+        # A character drawn blank counts as missing: it is mapped, but no word with it is drawn.
+        missing = font.missing(charset)
+        blank = "".join(sorted(blank_characters(font.path, charset) - set(missing)))
+        blank_pairs += len(blank)
+        covered = sum(1 for c in charset if ord(c) in font.glyphs and c not in blank)
         share = covered / len(charset)
         style = "" if share == 1 else "yellow" if share >= 0.9 else "red"
-        missing = font.missing(charset)
-        note = f" (lacks {missing[:12]}{'…' if len(missing) > 12 else ''})" if missing else ""
-        table.add_row(font.id, font.family, font.style, font.category, font.licence, f"[{style}]{share:.0%}{note}[/]" if style else f"{share:.0%}")
+        notes = []
+        if missing:
+            notes.append(f"lacks {missing[:12]}{'…' if len(missing) > 12 else ''}")
+        if blank:
+            notes.append(f"blank: {blank[:12]}{'…' if len(blank) > 12 else ''}")
+        cell = escape(f"{share:.0%}" + (f" ({'; '.join(notes)})" if notes else ""))
+        cells = [escape(value) for value in (font.id, font.family, font.style, font.category, font.licence)]
+        table.add_row(*cells, f"[{style}]{cell}[/]" if style else cell)
     Console().print(table)
+    if blank_pairs:
+        Console().print(f"{blank_pairs} font/character pair{'s' if blank_pairs != 1 else ''} map a glyph that draws "
+                        "nothing (blank): synthocr never draws those characters with those fonts", highlight=False)
 
 
 def beam_arguments(options: list[str]) -> list[str]:
