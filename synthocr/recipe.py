@@ -19,6 +19,17 @@ from synthocr.errors import UserError
 from synthocr.paths import bundled
 
 DEFAULT_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MAX_FONT_SIZE = 512
+
+FontSize = Annotated[int, Field(ge=1, le=MAX_FONT_SIZE)]
+Spacing = Annotated[int, Field(ge=0, le=256)]
+Margin = Annotated[int, Field(ge=0, le=128)]
+
+
+def _ordered(value: tuple[int, int]) -> tuple[int, int]:
+    if value[0] > value[1]:
+        raise ValueError(f"low {value[0]} is above high {value[1]}")
+    return value
 
 
 class _Strict(BaseModel):
@@ -94,7 +105,11 @@ class FontsConfig(_Strict):
         description="sampling weight per font id or per category ('category:script'); default 1",
     )
     exclude: list[str] = Field(default_factory=list, description="font ids never used")
-    size: tuple[int, int] = Field((24, 32), description="font size range for rendering, before scaling to the output height")
+    size: tuple[FontSize, FontSize] = Field(
+        (24, 32), description=f"font size range for rendering, before scaling to the output height (1-{MAX_FONT_SIZE})"
+    )
+
+    _size_ordered = field_validator("size")(classmethod(lambda cls, value: _ordered(value)))
 
     @field_validator("weights")
     @classmethod
@@ -124,14 +139,24 @@ def _is_hex(text: str) -> bool:
     return len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
 
 
+def _some_weight(choices: list[ColorChoice]) -> list[ColorChoice]:
+    if not any(choice.weight > 0 for choice in choices):
+        raise ValueError("every colour has weight 0")
+    return choices
+
+
 class ColorsConfig(_Strict):
     text: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#000000-#3c3c3c")], min_length=1)
     stroke: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#000000-#ffffff")], min_length=1)
-    stroke_width: dict[int, float] = Field(default_factory=lambda: {0: 1.0}, description="{width: weight}")
+    stroke_width: dict[Annotated[int, Field(ge=0, le=32)], Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: {0: 1.0}, description="{width: weight}"
+    )
     min_contrast: float = Field(
         40.0, ge=0, le=255,
         description="least |luma(ink) - luma(background around it)| on the final pixels; recoloured or redrawn below",
     )
+
+    _colours_weighted = field_validator("text", "stroke")(classmethod(lambda cls, value: _some_weight(value)))
 
 
 class GeometryConfig(_Strict):
@@ -143,8 +168,16 @@ class GeometryConfig(_Strict):
     distortion_orientation: dict[Literal["vertical", "horizontal", "both"], float] = Field(
         default_factory=lambda: {"vertical": 1.0}
     )
-    character_spacing: tuple[int, int] = Field((0, 0), description="extra pixels between characters")
-    margins: tuple[int, int] = Field((0, 3), description="margin range in pixels on each side, at output scale")
+    character_spacing: tuple[Spacing, Spacing] = Field((0, 0), description="extra pixels between characters")
+    margins: tuple[Margin, Margin] = Field((0, 3), description="margin range in pixels on each side, at output scale")
+
+    _ranges_ordered = field_validator("character_spacing", "margins")(classmethod(lambda cls, value: _ordered(value)))
+
+    @model_validator(mode="after")
+    def _room_for_text(self) -> GeometryConfig:
+        if 2 * self.margins[1] >= self.height:
+            raise ValueError(f"margins: {self.margins[1]} px above and below leave no room for text in height {self.height}")
+        return self
 
 
 class BackgroundsConfig(_Strict):
@@ -154,6 +187,8 @@ class BackgroundsConfig(_Strict):
     dirs: list[str] = Field(default_factory=lambda: ["../backgrounds"], description="background image dirs")
     plain: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#dcdcdc-#ffffff")], min_length=1)
     weights: dict[str, float] = Field(default_factory=dict, description="weight per background image file name")
+
+    _plain_weighted = field_validator("plain")(classmethod(lambda cls, value: _some_weight(value)))
 
 
 class MjsynthMix(_Strict):
@@ -206,6 +241,10 @@ class Recipe(_Strict):
     geometry: GeometryConfig = GeometryConfig()
     backgrounds: BackgroundsConfig = BackgroundsConfig()
     augment: dict[str, Any] | None = Field(None, description="albumentations' serialised Compose (A.to_dict)")
+    augment_may_reshape: list[str] = Field(
+        default_factory=list,
+        description="transforms allowed to change the image's size, channels or dtype (refused otherwise), e.g. [Resize]",
+    )
     splits: SplitsConfig = SplitsConfig()
     output: OutputConfig = OutputConfig()
     mix: MixConfig = MixConfig()
@@ -222,7 +261,10 @@ class Recipe(_Strict):
 
     def resolved(self) -> dict[str, Any]:
         """The recipe as plain JSON-able data, every default filled in."""
-        return self.model_dump(mode="json")
+        data = self.model_dump(mode="json")
+        if not data["augment_may_reshape"]:  # absent as before it existed: the same recipe hashes the same
+            del data["augment_may_reshape"]
+        return data
 
     def digest(self) -> str:
         """A short hash of everything that changes the generated bytes.
@@ -308,7 +350,7 @@ def _format_validation_error(source: str, err: ValidationError, prefix: str = ""
     if first["type"] == "extra_forbidden":
         message = "unknown key"
     else:
-        message = first["msg"]
+        message = first["msg"].removeprefix("Value error, ")
         if "input" in first and not isinstance(first["input"], dict):
             message += f" (got {first['input']!r})"
     more = f" (and {len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
@@ -356,6 +398,40 @@ def recipe_from_dict(data: Any, source: str = "<memory>", base_dir: Path | None 
     return recipe
 
 
+# Transforms whose output differs from their input in size, channels or dtype: the images would
+# no longer match `dataset_info` (height) or PNG encoding (uint8, 3 channels). Refused by name
+# unless the recipe lists them in `augment_may_reshape`.
+RESHAPING_TRANSFORMS = frozenset({
+    "Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "Crop", "CenterCrop", "RandomCrop",
+    "RandomSizedCrop", "RandomResizedCrop", "RandomCropNearBBox", "RandomSizedBBoxSafeCrop", "BBoxSafeRandomCrop",
+    "AtLeastOneBBoxRandomCrop", "CropAndPad", "CropNonEmptyMaskIfExists", "RandomCropFromBorders", "PadIfNeeded",
+    "Pad", "Transpose", "RandomRotate90", "D4", "SquareSymmetry", "Normalize", "ToFloat", "FromFloat", "ToTensorV2",
+})
+
+
+def _reshaping(transform: dict[str, Any]) -> str | None:
+    """Why a serialised transform changes the image's size, channels or dtype, or None."""
+    name = str(transform.get("__class_fullname__", "")).rsplit(".", 1)[-1]
+    if name in RESHAPING_TRANSFORMS:
+        return name
+    if name == "ToGray" and transform.get("num_output_channels", 3) != 3:
+        return f"{name} (num_output_channels={transform['num_output_channels']})"
+    if transform.get("fit_output") and not transform.get("keep_size", False):  # Perspective's keep_size scales back
+        return f"{name} (fit_output=true)"
+    if transform.get("crop_border"):
+        return f"{name} (crop_border=true)"
+    return None
+
+
+def _walk_serialised(transform: Any) -> list[dict[str, Any]]:
+    if not isinstance(transform, dict):
+        return []
+    found = [transform]
+    for child in transform.get("transforms") or []:
+        found.extend(_walk_serialised(child))
+    return found
+
+
 def _check_augment(recipe: Recipe) -> None:
     if recipe.augment is None:
         return
@@ -365,6 +441,14 @@ def _check_augment(recipe: Recipe) -> None:
         A.from_dict(recipe.augment)
     except Exception as err:  # albumentations raises many types for a bad serialised pipeline
         raise UserError(f"{recipe.source}: augment: not a valid albumentations pipeline ({err})") from None
+    for transform in _walk_serialised(recipe.augment.get("transform", recipe.augment)):
+        why = _reshaping(transform)
+        if why is not None and why.split(" ")[0] not in recipe.augment_may_reshape:
+            raise UserError(
+                f"{recipe.source}: augment: {why} changes the image's size, channels or dtype, which the "
+                f"dataset's height ({recipe.geometry.height}) and PNG encoding would no longer match; remove it, "
+                f"or list it in augment_may_reshape if that is what you want"
+            )
 
 
 def load_recipe(path: str | Path) -> Recipe:
@@ -380,6 +464,8 @@ def load_recipe(path: str | Path) -> Recipe:
         raise UserError(f"{path}: recipe file not found")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise UserError(f"{path}: not UTF-8 (byte 0x{err.object[err.start]:02x} at offset {err.start}); save the recipe as UTF-8") from None
     except yaml.YAMLError as err:
         raise UserError(f"{path}: not valid YAML ({str(err).splitlines()[0]})") from None
     return recipe_from_dict(data, source=str(path), base_dir=path.parent.resolve())

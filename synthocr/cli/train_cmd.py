@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -105,6 +106,7 @@ def train(
         epochs_limited=epochs is not None or (steps is None and minutes is None), resume=resume,
         devices=tuple(d.strip() for d in devices.split(",") if d.strip()) if devices is not None else None,
         real_val=tuple(real_val or ()), select_by=select_by.value if select_by is not None else None,
+        verbose=1 if sys.stdout.isatty() else 2,  # a log file, CI or nohup: one line per epoch, no progress frames
     )
     try:
         result = run_training(request, on_message=lambda m: typer.echo(m, err=True))

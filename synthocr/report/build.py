@@ -42,6 +42,7 @@ from synthocr.errors import UserError
 from synthocr.report.confusions import Confusion, confusion_label, confusions, summary_text
 from synthocr.report.grouping import GroupColumn, check_columns, group_column
 from synthocr.report.images import ExampleImage, load_images
+from synthocr.report.predictions_check import check_prediction_columns
 from synthocr.report.stats import ALPHA, two_proportion_p_value, wilson_interval
 
 DEFAULT_BY = ("font",)
@@ -114,6 +115,7 @@ def read_predictions(path: Path) -> pd.DataFrame:
     missing = [c for c in ("text", "prediction") if c not in frame.columns]
     if missing:
         raise UserError(f"{path}: not a predictions file: no column {', '.join(missing)} (columns: {', '.join(map(str, frame.columns))})")
+    check_prediction_columns(frame, path)  # a confidence of strings, an exact of "False" strings: one line
     frame = frame.reset_index(drop=True)
     frame["text"] = frame["text"].fillna("").astype(str)
     frame["prediction"] = frame["prediction"].fillna("").astype(str)

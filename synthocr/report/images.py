@@ -69,10 +69,16 @@ def resolve_shard(shard: str, data: str | None, predictions_dir: Path) -> Path |
 
 
 def _resolve_image(path: str, data: str | None, predictions_dir: Path) -> Path | None:
+    """The image file; where the row names the evaluated data, only a file inside its folder
+    (a crafted predictions file cannot embed other files from the disk)."""
     candidates = [Path(path)]
-    if data and not Path(path).is_absolute():
-        candidates.append(Path(data).parent / path if Path(data).suffix else Path(data) / path)
-    return next((c for c in candidates if c.is_file()), None)
+    if not data:
+        return next((c for c in candidates if c.is_file()), None)
+    root = Path(data).parent if Path(data).suffix else Path(data)
+    if not Path(path).is_absolute():
+        candidates.append(root / path)
+    inside = (c for c in candidates if c.is_file() and root.resolve() in c.resolve().parents)
+    return next(inside, None)
 
 
 def load_images(rows: pd.DataFrame, predictions_dir: Path) -> dict[Hashable, ExampleImage]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from synthocr.report.build import Report
@@ -50,9 +51,9 @@ def _groups_table(report: Report, limit: int | None) -> tuple[Table, int]:
     for row in shown:
         style = "red" if row["flagged"] else None if row["ranked"] else "dim"
         table.add_row(
-            *[str(row[n]) for n in names], f"{row['samples']:,}", _pct(row["exact_rate"]),
+            *[escape(str(row[n])) for n in names], f"{row['samples']:,}", _pct(row["exact_rate"]),
             _interval(row["exact_low"], row["exact_high"]), f"{row['cer']:.3f}", f"{row['mean_edit_distance']:.2f}",
-            _confusions(report, tuple(str(row[n]) for n in names)), _status(row, report.min_samples), style=style,
+            escape(_confusions(report, tuple(str(row[n]) for n in names))), _status(row, report.min_samples), style=style,
         )
     o = report.overall
     table.add_section()
@@ -67,7 +68,7 @@ def _compare_table(report: Report, limit: int | None) -> tuple[Table, int]:
     assert report.compare is not None and report.compare_overall is not None
     names = list(report.group_columns)
     table = Table(
-        title=f"A {report.predictions} vs B {report.compare_with}: delta = B − A, largest drop first",
+        title=escape(f"A {report.predictions} vs B {report.compare_with}: delta = B − A, largest drop first"),
         title_justify="left", caption="p: two-proportion z-test; tested when both sides have enough samples",
         caption_justify="left",
     )
@@ -90,7 +91,7 @@ def _compare_table(report: Report, limit: int | None) -> tuple[Table, int]:
 
     for row in shown:
         table.add_row(
-            *[str(row[n]) for n in names], f"{row['samples_a']:,}", _pct(row["exact_rate_a"]), f"{row['samples_b']:,}",
+            *[escape(str(row[n])) for n in names], f"{row['samples_a']:,}", _pct(row["exact_rate_a"]), f"{row['samples_b']:,}",
             _pct(row["exact_rate_b"]), signed(row["delta"]), p(row["p_value"]), verdict(row["significant"], row["delta"]),
         )
     c = report.compare_overall
@@ -105,19 +106,19 @@ def _compare_table(report: Report, limit: int | None) -> tuple[Table, int]:
 def print_report(report: Report, console: Console, limit: int | None = None) -> None:
     """Prints the groups table (at most `limit` rows, worst first), the comparison if any, and the files written."""
     for note in report.notes:
-        console.print(f"[dim]note:[/] {note}")
+        console.print(f"[dim]note:[/] {escape(note)}")
     table, left_out = _groups_table(report, limit)
     console.print(table)
     if left_out:
-        console.print(f"[dim]{left_out} more group(s) not shown; all are in {report.csv_path}[/]")
+        console.print(f"[dim]{left_out} more group(s) not shown; all are in {escape(str(report.csv_path))}[/]")
     if report.compare is not None:
         table, left_out = _compare_table(report, limit)
         console.print(table)
         if left_out:
-            console.print(f"[dim]{left_out} more group(s) not shown; all are in {report.compare_path}[/]")
+            console.print(f"[dim]{left_out} more group(s) not shown; all are in {escape(str(report.compare_path))}[/]")
     flagged = int(report.groups["flagged"].sum())
     console.print(
         f"{flagged} group(s) significantly below the rest (two-proportion z-test, 5%); "
         f"groups under {report.min_samples} samples are listed, not ranked"
     )
-    console.print(f"wrote {report.out_dir}: " + ", ".join(p.name for p in report.files))
+    console.print(escape(f"wrote {report.out_dir}: " + ", ".join(p.name for p in report.files)))

@@ -1,7 +1,9 @@
 """Readers of existing labelled word images (MJSynth, labels.tsv) and the image check they share.
 
-Each reader streams `synthocr.records.Record` objects with the original image bytes untouched.
-An image is only kept if it really decodes: zero-byte, truncated and undecodable files are skipped
+Each reader streams `synthocr.records.Record` objects with the original image bytes untouched,
+except images that `tf.io.decode_image` cannot read with 1 or 3 channels (GIF and BMP with 1,
+CMYK JPEG with either): those are converted to PNG when read (`tf_readable`), so that training
+never meets an image it cannot decode. An image is only kept if it really decodes: zero-byte, truncated and undecodable files are skipped
 and counted by reason in a `collections.Counter` the caller passes in; a caller that wants to show
 where each skip came from also passes an `on_skip` callback that receives a `Skip`.
 """
@@ -18,6 +20,9 @@ from PIL import Image
 
 # Formats `tf.io.decode_image` reads; anything else could not be trained or evaluated on.
 TF_IMAGE_FORMATS = ("png", "jpeg", "gif", "bmp")
+# Of those, what it reads with the 1 or 3 channels a model asks for: PNG of any mode and depth,
+# JPEG in grey or RGB. GIF and BMP fail with 1 channel, CMYK/YCCK JPEG with both: converted.
+_JPEG_MODES_AS_IS = ("L", "RGB")
 
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -96,11 +101,18 @@ def decoded_size(data: bytes) -> tuple[int, int] | None:
     >>> decoded_size(buffer.getvalue()[:-100]) is None
     True
     """
+    checked = _decode_check(data)
+    return None if checked is None else checked[:2]
+
+
+def _decode_check(data: bytes) -> tuple[int, int, str] | None:
+    """(height, width, Pillow mode as stored) if the image decodes fully, else None."""
     if not data:
         return None
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
+            mode = image.mode
             if image.format == "JPEG":
                 image.draft("L", (max(1, width // 8), max(1, height // 8)))
             image.load()
@@ -108,17 +120,78 @@ def decoded_size(data: bytes) -> tuple[int, int] | None:
         return None
     if width <= 0 or height <= 0:
         return None
-    return height, width
+    return height, width, mode
+
+
+def _needs_conversion(image_format: str, mode: str) -> bool:
+    return image_format in ("gif", "bmp") or (image_format == "jpeg" and mode not in _JPEG_MODES_AS_IS)
+
+
+def to_png(data: bytes) -> bytes | None:
+    """The image as an 8-bit grey or RGB PNG (transparency over white), or None if it does not decode.
+
+    >>> buffer = io.BytesIO()
+    >>> Image.new("CMYK", (20, 8), (0, 0, 0, 40)).save(buffer, "JPEG")
+    >>> png = to_png(buffer.getvalue())
+    >>> png[:4], Image.open(io.BytesIO(png)).mode
+    (b'\x89PNG', 'RGB')
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            if image.mode in ("1", "L", "I", "I;16", "F"):
+                converted = image.convert("L") if image.mode in ("1", "L") else _scaled_to_8_bit(image)
+            else:
+                rgba = image.convert("RGBA")
+                converted = Image.new("RGB", rgba.size, (255, 255, 255))
+                converted.paste(rgba, mask=rgba.getchannel("A"))
+    except _DECODE_ERRORS:
+        return None
+    out = io.BytesIO()
+    converted.save(out, "PNG")
+    return out.getvalue()
+
+
+def _scaled_to_8_bit(image: Image.Image) -> Image.Image:
+    import numpy as np
+
+    pixels = np.asarray(image, dtype=np.float64)
+    top = 65535.0 if pixels.max(initial=0) > 255 else 255.0
+    return Image.fromarray(np.clip(pixels * 255.0 / top + 0.5, 0, 255).astype(np.uint8), "L")
+
+
+def tf_readable(data: bytes) -> tuple[bytes, str | None]:
+    """(bytes `tf.io.decode_image` reads with 1 or 3 channels, the format converted from or None).
+
+    PNG and grey or RGB JPEG come back untouched; GIF, BMP and CMYK JPEG as PNG. Bytes that do
+    not decode come back untouched too: the caller's decode check names them.
+
+    >>> buffer = io.BytesIO()
+    >>> Image.new("P", (20, 8)).save(buffer, "GIF")
+    >>> data, converted_from = tf_readable(buffer.getvalue())
+    >>> data[:4], converted_from
+    (b'\x89PNG', 'gif')
+    """
+    image_format = sniff_format(data)
+    checked = _decode_check(data) if image_format is not None else None
+    if image_format is None or checked is None or not _needs_conversion(image_format, checked[2]):
+        return data, None
+    png = to_png(data)
+    return (png, image_format) if png is not None else (data, None)
 
 
 @dataclass(frozen=True)
 class ImageFile:
-    """The bytes of an image file that decodes fully, with its format and size."""
+    """The bytes of an image file that decodes fully, with its format and size.
+
+    `converted_from` names the file's own format when `data` is a PNG converted from it.
+    """
 
     data: bytes
     image_format: str
     height: int
     width: int
+    converted_from: str | None = None
 
 
 def read_image_file(path: str, rel_path: str, reason_prefix: str) -> ImageFile | tuple[str, str]:
@@ -144,7 +217,13 @@ def read_image_file(path: str, rel_path: str, reason_prefix: str) -> ImageFile |
     if image_format is not None and image_format not in TF_IMAGE_FORMATS:
         return (f"{reason_prefix}_unsupported_format",
                 f"{rel_path}: {image_format} cannot be read by tf.io.decode_image; convert it to PNG")
-    size = decoded_size(data) if image_format is not None else None
-    if size is None:
+    checked = _decode_check(data) if image_format is not None else None
+    if image_format is None or checked is None:
         return f"{reason_prefix}_undecodable", f"{rel_path}: does not decode as an image"
-    return ImageFile(data, image_format, *size)
+    height, width, mode = checked
+    if _needs_conversion(image_format, mode):
+        png = to_png(data)
+        if png is None:
+            return f"{reason_prefix}_undecodable", f"{rel_path}: does not decode as an image"
+        return ImageFile(png, "png", height, width, converted_from=image_format)
+    return ImageFile(data, image_format, height, width)

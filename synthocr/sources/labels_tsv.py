@@ -1,6 +1,7 @@
 """Real labelled images from a `labels.tsv`: one `relative/path.png<TAB>text` per line (PaddleOCR style).
 
-Paths are relative to the file's folder. Every image must decode fully; bad lines and bad images
+Paths are relative to the file's folder and must stay inside it (no `..`, no absolute path), as
+MJSynth's must. Every image must decode fully; bad lines and bad images
 are skipped, counted by reason and reported with their line number (counted from 1) through
 `on_skip`, so the CLI can print `labels.tsv:17: no tab`. A file that is not UTF-8 is a UserError.
 """
@@ -27,6 +28,7 @@ SKIP_UNREADABLE = "real_unreadable"
 SKIP_EMPTY = "real_empty"
 SKIP_UNSUPPORTED_FORMAT = "real_unsupported_format"
 SKIP_UNDECODABLE = "real_undecodable"
+SKIP_OUTSIDE_FOLDER = "real_outside_folder"
 
 
 def resolve_labels_file(path: str | Path) -> Path:
@@ -68,6 +70,34 @@ def _decode_line(raw: bytes, labels_file: Path, line_no: int) -> str:
     return text.rstrip("\r\n")
 
 
+def _leaves_folder(rel_path: str) -> bool:
+    """Whether a labels.tsv path is absolute or climbs out of the file's folder.
+
+    >>> [_leaves_folder(p) for p in ("img/1.png", "../x.png", "/etc/passwd", "a/../../b.png", "C:/x.png")]
+    [False, True, True, True, True]
+    """
+    parts = rel_path.replace("\\", "/").split("/")
+    drive = len(parts[0]) == 2 and parts[0][1] == ":"
+    return rel_path.startswith(("/", "\\", "~")) or drive or ".." in parts
+
+
+def label_characters(path: str | Path) -> str:
+    """Every character the labels of a labels file use, sorted; a UserError names a line that is not UTF-8.
+
+    >>> import tempfile
+    >>> labels = Path(tempfile.mkdtemp()) / "labels.tsv"
+    >>> _ = labels.write_bytes(b"a.png\\tcaf\\xc3\\xa9\\nb.png\\tbe\\n")
+    >>> label_characters(labels)
+    'abcefé'
+    """
+    labels_file = resolve_labels_file(path)
+    characters: set[str] = set()
+    with open(labels_file, "rb") as stream:
+        for line_no, raw in enumerate(stream, start=1):
+            characters.update(_decode_line(raw, labels_file, line_no).partition("\t")[2])
+    return "".join(sorted(characters))
+
+
 def _load_line(line: str, labels_file: Path, line_no: int, source: str, name: str) -> Record | Skip:
     def skip(reason: str, message: str) -> Skip:
         return Skip(reason, labels_file, line_no, message)
@@ -81,6 +111,8 @@ def _load_line(line: str, labels_file: Path, line_no: int, source: str, name: st
         return skip(SKIP_NO_PATH, "no image path before the tab")
     if not text:
         return skip(SKIP_EMPTY_LABEL, f"{rel_path}: empty label")
+    if _leaves_folder(rel_path):
+        return skip(SKIP_OUTSIDE_FOLDER, f"{rel_path}: leaves the folder of {labels_file.name}")
     image = read_image_file(str(labels_file.parent / rel_path), rel_path, "real")
     if not isinstance(image, ImageFile):
         return skip(*image)
@@ -94,7 +126,7 @@ def _load_line(line: str, labels_file: Path, line_no: int, source: str, name: st
         font="",
         source=source,
         seed=0,
-        meta={"path": rel_path},
+        meta={"path": rel_path, **({"converted_from": image.converted_from} if image.converted_from else {})},
     )
 
 

@@ -206,7 +206,7 @@ def load_annotation(folder: MJSynthFolder, split: str, line: AnnotationLine) -> 
     """The validated record of one annotation line, or the Skip saying why there is none.
 
     The image must decode fully (that is what catches truncated files); its bytes are kept as
-    they are on disk.
+    they are on disk, unless TensorFlow cannot read them (a GIF, a CMYK JPEG): then as a PNG.
     """
 
     def skip(reason: str, message: str) -> Skip:
@@ -229,7 +229,8 @@ def load_annotation(folder: MJSynthFolder, split: str, line: AnnotationLine) -> 
         font=FONT_MJSYNTH,
         source=SOURCE_MJSYNTH,
         seed=0,
-        meta={"path": rel_path, "lexicon_index": lexicon_index},
+        meta={"path": rel_path, "lexicon_index": lexicon_index,
+              **({"converted_from": image.converted_from} if image.converted_from else {})},
     )
 
 

@@ -19,7 +19,7 @@ from synthocr.attributes import ATTRIBUTE_COLUMNS, sample_attributes
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
 from synthocr.errors import UserError
 from synthocr.records import Record
-from synthocr.sources.labels_tsv import LABELS_FILE, iter_labels_tsv, resolve_labels_file
+from synthocr.sources.labels_tsv import LABELS_FILE, iter_labels_tsv, label_characters, resolve_labels_file
 from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
 from synthocr.training.scoring import score, summarise
 
@@ -93,11 +93,10 @@ def _data_charset_and_samples(request: EvalRequest, skips: Counter) -> tuple[str
         return "dataset", info.get("charset", ""), None, files
     if data.suffix == ".tsv" or (data / LABELS_FILE).is_file():
         labels_file = resolve_labels_file(data)
-        lines = labels_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        texts = "".join(line.partition("\t")[2] for line in lines)
+        characters = label_characters(labels_file)  # a line that is not UTF-8 is named here, not as U+FFFD
         records = iter_labels_tsv(labels_file, skips, limit=request.limit)
         samples = (_Sample(r, None, -1, str((labels_file.parent / r.meta["path"]).resolve())) for r in records)
-        return "labels.tsv", "".join(sorted(set(texts))), samples, []
+        return "labels.tsv", characters, samples, []
     if data.is_dir():
         root = find_mjsynth_root(data)
         records = iter_mjsynth(root, request.split, skips, limit=request.limit)
@@ -113,9 +112,9 @@ def _shard_batches(files: list[str], recognizer: Any, batch_size: int, limit: in
     from synthocr.training.pipeline import AUTOTUNE, indexed_shard_records, parse_record, preprocess_image
     from synthocr.records import KEY_IMAGE
 
-    from synthocr.tfrecord import read_records
+    from synthocr.dataset import count_records
 
-    total = sum(1 for f in files for _ in read_records(f, verify=False))
+    total = count_records(files)  # a truncated shard is one line naming it and the record, not a traceback
     data = indexed_shard_records(files)
     if limit is not None:
         data = data.take(limit)

@@ -46,12 +46,29 @@ def load_recognizer(path: str | Path) -> Recognizer:
     charset = Charset.load(model_path.parent)
     try:
         model = keras.models.load_model(model_path, compile=False, safe_mode=True)
-    except (ValueError, OSError) as err:
-        raise UserError(f"{model_path}: not a loadable Keras model ({str(err).splitlines()[0]})") from None
-    _, height, width, channels = model.input_shape
-    classes = model.output_shape[-1]
+    except Exception as err:  # a bad zip, a missing config, an unknown class...: Keras raises a dozen types
+        first = (str(err).strip().splitlines() or [""])[0][:300]
+        raise UserError(f"{model_path}: not a loadable Keras model ({type(err).__name__}: {first})") from None
+    spec = _input_spec(model, model_path)
+    output_shape = getattr(model, "output_shape", None)
+    if not (isinstance(output_shape, tuple) and len(output_shape) == 3 and isinstance(output_shape[-1], int)):
+        raise UserError(f"{model_path}: outputs {output_shape}; a synthocr recogniser outputs (batch, frames, classes)")
+    classes = output_shape[-1]
     if classes != charset.num_classes:
         raise UserError(
             f"{model_path}: the model has {classes} output classes but {CHARSET_FILE} has {len(charset)} characters + blank"
         )
-    return Recognizer(model, charset, ImageSpec(height, width, channels), model_path)
+    return Recognizer(model, charset, spec, model_path)
+
+
+def _input_spec(model: Any, model_path: Path) -> ImageSpec:
+    """The image the model takes: (batch, height, width, 1 or 3) with a fixed height and width."""
+    shape = getattr(model, "input_shape", None)
+    if (
+        isinstance(shape, tuple) and len(shape) == 4
+        and all(isinstance(v, int) and v > 0 for v in shape[1:]) and shape[3] in (1, 3)
+    ):
+        return ImageSpec(shape[1], shape[2], shape[3])
+    raise UserError(
+        f"{model_path}: takes input of shape {shape}; a synthocr recogniser takes (batch, height, width, 1 or 3 channels)"
+    )

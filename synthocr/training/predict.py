@@ -23,6 +23,7 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
     """Reads the images in batches with the same preprocessing as training; a UserError names a bad image."""
     import tensorflow as tf
 
+    from synthocr.sources import tf_readable
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
     from synthocr.training.pipeline import preprocess_image
 
@@ -34,8 +35,9 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
         chunk = images[start : start + batch_size]
         batch = []
         for image in chunk:
+            data, _ = tf_readable(image.read_bytes())  # GIF, BMP, CMYK JPEG: as PNG
             try:
-                batch.append(preprocess_image(tf.constant(image.read_bytes()), recognizer.spec))
+                batch.append(preprocess_image(tf.constant(data), recognizer.spec))
             except tf.errors.InvalidArgumentError:
                 raise UserError(f"{image}: not a decodable image (PNG, JPEG, GIF or BMP)") from None
         words: list[Decoded] = recognizer.read(tf.stack(batch), beam_width)

@@ -48,7 +48,7 @@ def test_2_overwrite_refuses_a_tensorflow_datasets_folder(tmp_path: Path) -> Non
     recipe = tiny_recipe(tmp_path / "r")
     tfds = tmp_path / "mnist" / "3.0.1"
     tfds.mkdir(parents=True)
-    (tfds / DATASET_INFO).write_text(json.dumps({"name": "mnist", "version": "3.0.1", "splits": []}))
+    (tfds / "dataset_info.json").write_text(json.dumps({"name": "mnist", "version": "3.0.1", "splits": []}))
     (tfds / "features.json").write_text("{}")
     (tfds / "mnist-train.tfrecord-00000-of-00001").write_bytes(b"\x00" * 64)
     before = read_tree(tfds)
