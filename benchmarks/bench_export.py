@@ -4,11 +4,13 @@ at batch 1 and batch 64.
 
 Targets: (a) >= 20,000 samples/s on 2 cores with flat memory (bytes are copied, not re-encoded).
 
-    uv run python benchmarks/bench_export.py [--samples 100000] [--model crnn-small] [--seconds 2] [--skip-models]
+    uv run python benchmarks/bench_export.py [--samples 100000] [--model crnn-small] [--run RUN]
+                                             [--seconds 2] [--agreement-images 1000] [--skip-models]
 
 The dataset is written with the project's own record writer from a few dozen tiny rendered PNGs
-(the export copies bytes, so their content does not matter); the models are freshly built
-(export and inference cost do not depend on the weights).
+(the export copies bytes, so their content does not matter). The model is a trained run (--run)
+or a freshly built one; agreement is the share of 1,000 rendered words the exported model reads
+as the Keras model does (greedy decoding).
 """
 
 from __future__ import annotations
@@ -102,39 +104,59 @@ def bench_lmdb(samples: int) -> None:
           f"{max(mapped[-quarter:]):.0f} MiB last")
 
 
-def bench_models(model_name: str, seconds: float) -> None:
+def bench_models(model_name: str, seconds: float, run: str | None, agreement_images: int) -> None:
     import numpy as np
+    import tensorflow as tf
 
     from synthocr.export.model_export import export_model_file
-    from synthocr.export.runtime import load_exported
+    from synthocr.export.runtime import load_any_recognizer
     from synthocr.training.charset import Charset
     from synthocr.training.model import build_model
+    from synthocr.training.pipeline import preprocess_image
+    from tests.integration.train_fixtures import CHARSET, make_records
 
-    charset = Charset("abcdefghijklmnopqrstuvwxyz0123456789")
     root = Path(tempfile.mkdtemp(prefix="bench_export_models_"))
-    model = build_model(model_name, charset.num_classes)
-    charset.save(root)
-    model.save(root / "model.keras")
-    runners = {"keras": lambda x: np.asarray(model(x, training=False))}
+    if run is None:  # a freshly built model: export and inference cost do not depend on the weights
+        charset = Charset(CHARSET)
+        charset.save(root)
+        build_model(model_name, charset.num_classes).save(root / "model.keras")
+        run = str(root)
+    keras_recognizer = load_any_recognizer(run)
+    model = keras_recognizer.model
+    compiled = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+    runners = {
+        "keras (eager call, as Recognizer.read)": lambda x: np.asarray(model(x, training=False)),
+        "keras (tf.function)": lambda x: compiled(x).numpy(),
+    }
+    recognizers = {"keras": keras_recognizer}
     for fmt, file in (("onnx", "model.onnx"), ("tflite", "model.tflite")):
         started = time.perf_counter()
-        export_model_file(root / "model.keras", fmt, root / file)
+        export_model_file(run, fmt, root / file, overwrite=True)
         print(f"{fmt} export: {time.perf_counter() - started:.1f} s")
-        runners[fmt] = load_exported(root / file)
+        recognizers[fmt] = load_any_recognizer(root / file)
+        runners[fmt] = recognizers[fmt].model
+    images = np.stack([preprocess_image(tf.constant(r.image), keras_recognizer.spec).numpy()
+                       for r in make_records(agreement_images, seed=11)])
+    texts = {name: [d.text for i in range(0, len(images), 64) for d in r.read(images[i : i + 64])]
+             for name, r in recognizers.items()}
+    for fmt in ("onnx", "tflite"):
+        same = sum(a == b for a, b in zip(texts[fmt], texts["keras"])) / len(images)
+        print(f"{fmt}: same greedy text as Keras on {same:.1%} of {len(images):,} images (target >= 99.5%)")
     rng = np.random.default_rng(0)
-    print(f"CPU inference, {model_name}, images/s:")
-    print(f"{'runtime':>8} {'batch 1':>9} {'batch 64':>9}")
-    for name, run in runners.items():
+    spec = keras_recognizer.spec
+    print(f"CPU inference, {Path(run).name if run != str(root) else model_name + ' (fresh)'}, images/s:")
+    print(f"{'runtime':>38} {'batch 1':>9} {'batch 64':>9}")
+    for name, call in runners.items():
         rates = []
         for batch in (1, 64):
-            x = rng.random((batch, 32, 128, 1), dtype=np.float32)
-            run(x)  # warm-up (graph tracing, allocation)
+            x = rng.random((batch, spec.height, spec.width, spec.channels), dtype=np.float32)
+            call(x)  # warm-up (tracing, allocation)
             done, started = 0, time.perf_counter()
             while time.perf_counter() - started < seconds:
-                run(x)
+                call(x)
                 done += batch
             rates.append(done / (time.perf_counter() - started))
-        print(f"{name:>8} {rates[0]:>9,.0f} {rates[1]:>9,.0f}")
+        print(f"{name:>38} {rates[0]:>9,.0f} {rates[1]:>9,.0f}")
 
 
 def main() -> None:
@@ -142,11 +164,13 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100_000)
     parser.add_argument("--model", default="crnn-small", choices=["crnn", "crnn-small"])
     parser.add_argument("--seconds", type=float, default=2.0, help="timing window per runtime and batch size")
+    parser.add_argument("--run", help="a trained run directory (default: a freshly built --model)")
+    parser.add_argument("--agreement-images", type=int, default=1000)
     parser.add_argument("--skip-models", action="store_true")
     args = parser.parse_args()
     bench_lmdb(args.samples)
     if not args.skip_models:
-        bench_models(args.model, args.seconds)
+        bench_models(args.model, args.seconds, args.run, args.agreement_images)
 
 
 if __name__ == "__main__":
