@@ -63,7 +63,7 @@ def ink_on_border(ink: np.ndarray, level: float = INK) -> bool:
 class InkRegions:
     """Where to look for the ink and for the background around it, strip by strip."""
 
-    core: np.ndarray  # bool: pixels that are mostly ink
+    core: np.ndarray  # bool: pixels that count as ink
     ring: np.ndarray  # bool: background around the ink (the pixel next to it left out: blurs smear it)
     strips: list[tuple[slice, slice]]  # columns of each strip's ink, and of the background around it
 
@@ -85,7 +85,9 @@ def ink_regions(ink: np.ndarray) -> InkRegions:
         edges = np.linspace(start, stop, count + 1).round().astype(int)
         strips = [(slice(int(a), int(b)), slice(max(0, int(a) - width // 4), min(ink.shape[1], int(b) + width // 4)))
                   for a, b in zip(edges[:-1], edges[1:])]
-    return InkRegions(ink >= 0.5, near & ~halo, strips)
+    # Hairline faces at small sizes never cover half a pixel: the core is every pixel that counts
+    # as text, and the contrast takes the half of it that stands out most.
+    return InkRegions(ink > INK, near & ~halo, strips)
 
 
 def _contrast(ink_values: np.ndarray, background: float) -> float:

@@ -31,8 +31,9 @@ from synthocr.text import TextSampler
 SPLIT_CODES = {"train": 1, "val": 2, "test": 3}
 MAX_TEXT_DRAWS = 50
 MAX_COLOR_DRAWS = 10
+MAX_BACKGROUND_DRAWS = 3  # backgrounds tried for one layout when no text colour reads on them
 MAX_SAMPLE_DRAWS = 8  # draws of style, geometry and background for one text before giving up
-COLOR_MARGIN = 2.0  # colours are chosen this far above min_contrast: augmentation can halve the contrast
+COLOR_MARGIN = 2.5  # colours are chosen this far above min_contrast: augmentation can more than halve it
 
 CHECK_HINTS = {
     integrity.REASON_CUT: "the geometry or the augmentations push the text out of the frame "
@@ -106,6 +107,7 @@ class _Layout:
     region: tuple[int, int, int, int]  # top, left, height, width of the text box
     char_points: np.ndarray | None
     char_owners: np.ndarray | None
+    background_keys: tuple[str, ...] = ()  # the meta keys of the painted background
 
 
 class SampleFactory:
@@ -207,7 +209,14 @@ class SampleFactory:
         layout = self._lay_out(text, font.path, rng, seed, meta)
         frame_ink = layout.alpha
         regions = integrity.ink_regions(frame_ink)
-        fill, stroke, contrast = self._draw_text_color(rng, layout, regions, meta, skips)
+        for _ in range(MAX_BACKGROUND_DRAWS):
+            fill, stroke, contrast = self._draw_text_color(rng, layout, regions, meta, skips)
+            if contrast >= self.recipe.colors.min_contrast * COLOR_MARGIN:
+                break
+            # No colour reads on every part of this background (a crop half dark, half light):
+            # another background, before anything is drawn on it.
+            skips["background_redrawn_for_contrast"] += 1
+            self._repaint(layout, rng, meta)
         outline = integrity.outline_points(frame_ink)
         if len(outline) == 0:
             return self._composite(layout, fill, stroke), integrity.REASON_NO_INK
@@ -298,7 +307,18 @@ class SampleFactory:
         if rendered.labels is not None:
             char_points, char_owners = integrity.character_points(rendered.labels, len(text))
             char_points = integrity.move_points(char_points, to_frame)
-        return _Layout(canvas, frame_alpha, frame_mix, (top, left, text_h, text_w), char_points, char_owners)
+        return _Layout(canvas, frame_alpha, frame_mix, (top, left, text_h, text_w), char_points, char_owners,
+                       tuple(background))
+
+    def _repaint(self, layout: _Layout, rng: np.random.Generator, meta: dict[str, Any]) -> None:
+        """A new background for the layout, drawn and painted at its size."""
+        for key in layout.background_keys:
+            meta.pop(key, None)
+        background = self.backgrounds.draw(rng)
+        meta.update(**background)
+        layout.background_keys = tuple(background)
+        height, width = layout.background.shape[:2]
+        layout.background = self.backgrounds.paint(background, height, width, rng).astype(np.float32)
 
     def _composite(self, layout: _Layout, fill: str, stroke: str) -> np.ndarray:
         fill_rgb = np.array(hex_to_rgb(fill), np.float32)
