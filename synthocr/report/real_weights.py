@@ -19,6 +19,10 @@ recipe components those attributes map to. Errors are counted in the benchmark c
   `p` of the transforms that imitate it (`CONDITIONS`). Inside a OneOf/SomeOf whose members all
   imitate it, the container's `p` is scaled instead (its members' `p` are selection weights).
   Probabilities stay at or below `MAX_P`. Fewer than `3 * min_samples` crops: left alone.
+- Dark crops (`colors.text`, `backgrounds.plain`): the same ratio for the darkest third of the
+  crops (lowest `image_brightness`) multiplies the weight of the light inks (`colors.text`
+  entries whose mid colour has a luma of at least `LIGHT_LUMA`) and of the dark plain
+  backgrounds (`backgrounds.plain` entries below `DARK_LUMA`).
 - Fonts are left as they are: real crops cannot say which font failed.
 
 These are heuristics, measured by `benchmarks/bench_loop.py`, not guarantees.
@@ -45,6 +49,8 @@ MAX_P = 0.95
 MIN_SAMPLES = 20
 RATIO_RANGE = (0.5, 2.0)
 CASE_KEYS = ("none", "lower", "upper", "title")
+LIGHT_LUMA = 160
+DARK_LUMA = 96
 _CASE_TO_RECIPE = {"lower": "lower", "upper": "upper", "title": "title", "mixed": "none", "none": "none"}
 
 # condition name -> (attribute, hardest end, transforms that imitate it)
@@ -63,6 +69,7 @@ class RealAdjustment:
 
     case: dict[str, float] | None = None
     transform_factors: dict[str, float] = field(default_factory=dict)
+    dark_factor: float = 1.0
     notes: list[str] = field(default_factory=list)
     samples: int = 0
 
@@ -149,7 +156,28 @@ def real_adjustment(frame: pd.DataFrame, min_samples: int = MIN_SAMPLES) -> Real
             f"augment {name} ({', '.join(sorted(transforms))}): p x{ratio:g} "
             f"(errors of the {'lowest' if hardest == 'low' else 'highest'} third of {attribute} over all errors)"
         )
+    if "image_brightness" in frame.columns and frame["image_brightness"].notna().any():
+        adjustment.dark_factor = condition_ratio(frame["image_brightness"], frame["wrong"], "low")
+        adjustment.notes.append(
+            f"dark crops: light inks in colors.text and dark backgrounds.plain weights x{adjustment.dark_factor:g} "
+            "(errors of the darkest third of image_brightness over all errors)"
+        )
     return adjustment
+
+
+def mid_luma(color: str) -> float:
+    """Luma (ITU-R 601) of the middle of a colour or range '#rrggbb-#rrggbb'.
+
+    >>> mid_luma("#000000-#ffffff"), mid_luma("#ffffff")
+    (127.5, 255.0)
+    """
+    parts = color.split("-")
+    channels = [(int(parts[0][i:i + 2], 16) + int(parts[-1][i:i + 2], 16)) / 2 for i in (1, 3, 5)]
+    return round(0.299 * channels[0] + 0.587 * channels[1] + 0.114 * channels[2], 4)
+
+
+def _reweighted(choices: list[Any], keep: Any, factor: float) -> list[Any]:
+    return [c.model_copy(update={"weight": round(c.weight * factor, 4)}) if keep(mid_luma(c.color)) else c for c in choices]
 
 
 def _scale_transforms(node: Any, factors: dict[str, float]) -> None:
@@ -180,4 +208,9 @@ def apply_real_adjustment(recipe: Any, adjustment: RealAdjustment) -> Any:
         augment = copy.deepcopy(recipe.augment)
         _scale_transforms(augment.get("transform", augment), adjustment.transform_factors)
         update["augment"] = augment
+    if adjustment.dark_factor != 1.0:
+        colors = recipe.colors.model_copy(update={"text": _reweighted(recipe.colors.text, lambda y: y >= LIGHT_LUMA, adjustment.dark_factor)})
+        plain = _reweighted(recipe.backgrounds.plain, lambda y: y < DARK_LUMA, adjustment.dark_factor)
+        update["colors"] = colors
+        update["backgrounds"] = recipe.backgrounds.model_copy(update={"plain": plain})
     return recipe.model_copy(update=update)

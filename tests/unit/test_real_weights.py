@@ -87,3 +87,20 @@ def test_weights_from_real_with_a_missing_file_is_one_line_and_exit_2(tmp_path: 
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [f"error: {tmp_path / 'none.parquet'}: no such predictions file"]
     assert not (tmp_path / "data").exists()
+
+
+def test_errors_on_dark_crops_raise_light_inks_and_dark_backgrounds(tmp_path: Path) -> None:
+    rng = np.random.default_rng(2)
+    brightness = rng.uniform(0, 255, 90)
+    frame = pd.DataFrame({"text": ["exit"] * 90, "prediction": ["exit"] * 90, "image_brightness": brightness})
+    frame.loc[brightness < np.quantile(brightness, 1 / 3), "prediction"] = "ex"  # the darkest third misread
+    frame.to_parquet(tmp_path / "dark.parquet")
+    adjustment = real_adjustment(read_real_predictions([tmp_path / "dark.parquet"]))
+    assert adjustment.dark_factor == 2.0
+    recipe = load_recipe(bundled("recipes") / "default.yaml")
+    adjusted = apply_real_adjustment(recipe, adjustment)
+    inks = {c.color: (c.weight, a.weight) for c, a in zip(recipe.colors.text, adjusted.colors.text)}
+    assert inks["#d8d8d8-#ffffff"] == (2, 4) and inks["#000000-#3a3a3a"] == (6, 6)
+    plain = {c.color: (c.weight, a.weight) for c, a in zip(recipe.backgrounds.plain, adjusted.backgrounds.plain)}
+    assert plain["#101010-#404040"] == (1, 2) and plain["#e6e6e6-#ffffff"] == (4, 4)
+
