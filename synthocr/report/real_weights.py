@@ -87,6 +87,8 @@ def read_real_predictions(paths: Sequence[Path]) -> pd.DataFrame:
             raise UserError(f"{path}: not a parquet file ({type(err).__name__}: {err})") from None
         if not {"text", "prediction"} <= set(frame.columns):
             raise UserError(f"{path}: not a predictions file from `synthocr evaluate` (no text/prediction columns)")
+        if frame.empty:
+            raise UserError(f"{path}: no predictions in it (nothing to steer by)")
         frames.append(frame)
     if not frames:
         raise UserError("weights_from_real: give at least one predictions.parquet of real images")

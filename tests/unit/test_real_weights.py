@@ -104,3 +104,11 @@ def test_errors_on_dark_crops_raise_light_inks_and_dark_backgrounds(tmp_path: Pa
     plain = {c.color: (c.weight, a.weight) for c, a in zip(recipe.backgrounds.plain, adjusted.backgrounds.plain)}
     assert plain["#101010-#404040"] == (1, 2) and plain["#e6e6e6-#ffffff"] == (4, 4)
 
+
+
+def test_an_empty_predictions_file_is_refused(tmp_path: Path) -> None:
+    from synthocr.errors import UserError
+
+    pd.DataFrame({"text": pd.Series([], dtype=str), "prediction": pd.Series([], dtype=str)}).to_parquet(tmp_path / "e.parquet")
+    with pytest.raises(UserError, match="no predictions in it"):
+        read_real_predictions([tmp_path / "e.parquet"])

@@ -1,0 +1,104 @@
+"""What bench_real.py and bench_loop.py share: realdev sets, cached datasets and runs, real scores.
+
+Datasets are cached under the work folder by recipe digest and count, runs by dataset and
+steps: running a benchmark again reuses what it has (a recipe changed in any way that changes
+the bytes gets a new dataset). Training is `synthocr demo`'s: crnn-small, batches of 64, the
+demo's learning rate and warm-up, the cosine schedule ending at the step budget.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+REALDEV = ROOT.parent / "shared" / "realdev"
+REALDEV_SETS = ("iiit5k_train", "ic15_train")
+
+
+def realdev_sets(root: Path = REALDEV, names: tuple[str, ...] = REALDEV_SETS) -> dict[str, Path]:
+    """{name: labels.tsv} of the real development sets; SystemExit naming what is missing."""
+    sets = {name: Path(root) / name / "labels.tsv" for name in names}
+    missing = [str(p) for p in sets.values() if not p.is_file()]
+    if missing:
+        raise SystemExit(f"real development sets not found: {', '.join(missing)} (--realdev DIR)")
+    return sets
+
+
+def split_labels(labels: Path, out_dir: Path) -> tuple[Path, Path]:
+    """(steer, measure): the even and the odd lines of a labels.tsv, each a folder with a copy of
+    its images (labels.tsv paths stay inside their folder), so that a loop steered by one half
+    is measured on the other."""
+    import shutil
+
+    lines = [line for line in labels.read_text(encoding="utf-8").splitlines() if "\t" in line]
+    halves = []
+    for name, part in (("steer", lines[0::2]), ("measure", lines[1::2])):
+        folder = out_dir / f"{labels.parent.name}-{name}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for line in part:
+            rel = line.split("\t", 1)[0]
+            target = folder / rel
+            if not target.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(labels.parent / rel, target)
+        (folder / "labels.tsv").write_text("\n".join(part) + "\n", encoding="utf-8")
+        halves.append(folder / "labels.tsv")
+    return halves[0], halves[1]
+
+
+def with_demo_splits(recipe: Any, count: int) -> Any:
+    from synthocr.demo import demo_splits
+
+    return recipe.model_copy(update={"splits": recipe.splits.model_copy(update=demo_splits(count))})
+
+
+def dataset_for(recipe: Any, count: int, work: Path, workers: int, label: str) -> Path:
+    """The dataset of `recipe` with the demo's splits of `count`, generated once under `work`."""
+    from synthocr.generate import GenerateOptions, generate
+
+    recipe = with_demo_splits(recipe, count)
+    out = work / f"data-{label}-{recipe.digest()[:10]}-{count}"
+    resume = out.is_dir() and any(out.iterdir())
+    print(f"[{label}] dataset {out} ({'reused' if resume else 'generating'} {count:,} samples)", flush=True)
+    generate(recipe, GenerateOptions(out_dir=out, count=None, workers=workers, resume=resume))
+    return out
+
+
+def trained(recipe: Any, data: Path, steps: int, work: Path, label: str) -> Path:
+    """model.keras trained for `steps` steps on `data` with the demo's schedule (reused if done)."""
+    from synthocr.demo import _train_config
+    from synthocr.training.train import TrainData, TrainRequest, train
+
+    run = work / f"run-{data.name}-{steps}"
+    if (run / "model.keras").is_file():
+        print(f"[{label}] run {run} (reused)", flush=True)
+        return run / "model.keras"
+    print(f"[{label}] training crnn-small for {steps} steps into {run}", flush=True)
+    resume = (run / "checkpoints" / "last.keras").is_file()
+    result = train(TrainRequest(config=_train_config(recipe), data=(TrainData(data),), run_dir=run, max_steps=steps,
+                                schedule_steps=steps, epochs_limited=False, resume=resume, verbose=2),
+                   on_message=lambda m: print(f"  {m}", flush=True))
+    return result.model_path
+
+
+def score_real(model: Path, sets: dict[str, Path], out_dir: Path) -> dict[str, dict[str, float]]:
+    """{set: summary} of the model on each real set (predictions.parquet kept under out_dir)."""
+    from synthocr.training.evaluate import EvalRequest, evaluate
+
+    scores = {}
+    for name, labels in sets.items():
+        out = out_dir / f"predictions-{name}.parquet"
+        result = evaluate(EvalRequest(model=model, data=labels, out=out, allow_charset_mismatch=True))
+        scores[name] = {**result.summary, "predictions": str(out)}
+    return scores
+
+
+def correct(summary: dict[str, float]) -> int:
+    """Words read right under the benchmark convention."""
+    return round(summary["benchmark"] * summary["samples"])
