@@ -20,6 +20,7 @@ import io
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -102,6 +103,7 @@ def bench_lmdb(samples: int) -> None:
           f"{max(rss[-quarter:]):.0f} MiB in the last")
     print(f"resident incl. LMDB's mapped pages (VmRSS): {max(mapped[:quarter]):.0f} MiB first quarter, "
           f"{max(mapped[-quarter:]):.0f} MiB last")
+    shutil.rmtree(root)
 
 
 def bench_models(model_name: str, seconds: float, run: str | None, agreement_images: int) -> None:
@@ -157,6 +159,7 @@ def bench_models(model_name: str, seconds: float, run: str | None, agreement_ima
                 done += batch
             rates.append(done / (time.perf_counter() - started))
         print(f"{name:>38} {rates[0]:>9,.0f} {rates[1]:>9,.0f}")
+    shutil.rmtree(root)
 
 
 def main() -> None:
