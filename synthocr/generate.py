@@ -385,10 +385,10 @@ def _only_debris(names: list[str]) -> bool:
 
 
 def _is_own_folder(out_dir: str) -> bool:
-    """Whether synthocr wrote this folder: its run file, its own dataset_info (with synthocr's
-    version in it, which a TensorFlow Datasets folder's lacks), or only a killed run's debris."""
+    """Whether synthocr wrote this folder: its run file, its own info (with synthocr's version in
+    it, which a TensorFlow Datasets folder's dataset_info.json lacks), or only a killed run's debris."""
     names = storage.listdir(out_dir)
-    if RUN_FILE in names and _json_has(storage.join(out_dir, RUN_FILE), "recipe_hash"):
+    if RUN_FILE in names:  # its name is ours, even if a crash left it unreadable
         return True
     for info in sorted({DATASET_INFO, "dataset_info.json"} & set(names)):  # ours, under its name now or before
         if _json_has(storage.join(out_dir, info), "synthocr_version"):
@@ -419,7 +419,10 @@ def _resumable(out_dir: str, run_info: dict[str, Any]) -> bool:
     run_file = storage.join(out_dir, RUN_FILE)
     if RUN_FILE not in names:
         raise UserError(f"--out {out_dir}: nothing to resume (no {RUN_FILE}); use --overwrite to start anew")
-    previous = json.loads(storage.read_text(run_file))
+    try:
+        previous = json.loads(storage.read_text(run_file))
+    except ValueError:
+        raise UserError(f"--out {out_dir}: {RUN_FILE} is unreadable, so the run cannot be resumed; use --overwrite") from None
     if previous != run_info:
         changed = sorted(k for k in run_info if previous.get(k) != run_info[k])
         if changed == ["inputs"] and isinstance(previous.get("inputs"), dict):

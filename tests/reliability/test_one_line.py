@@ -141,3 +141,16 @@ def test_13_a_run_killed_before_its_run_file_is_finished_by_either_flag(tmp_path
     code, output = cli("generate", recipe, "--out", tmp_path / "fresh", "--workers", "1")
     assert code == 0, output
     assert read_tree(out) == read_tree(tmp_path / "fresh")
+
+
+def test_13_an_unreadable_run_file_sends_resume_to_overwrite_and_overwrite_works(tmp_path: Path) -> None:
+    recipe = tiny_recipe(tmp_path / "r")
+    out = tmp_path / "data"
+    code, output = cli("generate", recipe, "--out", out, "--workers", "1")
+    assert code == 0, output
+    (out / ".synthocr-run.json").write_text('{"recipe_hash": ')  # a crash mid-write on a non-atomic file system
+    line = one_line_error(*cli("generate", recipe, "--out", out, "--resume"))
+    assert "unreadable" in line and "--overwrite" in line
+    code, output = cli("generate", recipe, "--out", out, "--workers", "1", "--overwrite")
+    assert code == 0, output
+    assert not (out / ".synthocr-run.json").exists()
