@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from synthocr.cli import app, user_errors
 from synthocr.cli.generate_cmd import GenerateProgress
@@ -43,16 +44,16 @@ def demo(
 
     options = DemoOptions(out_dir=out, minutes=minutes, count=count, workers=workers or default_workers(), recipe=recipe,
                           real_val=tuple(real_val or ()))
-    console.print(f"[bold]synthocr demo[/]: generate -> train -> evaluate -> report, about {minutes:g} minutes, into {out}/")
+    console.print(f"[bold]synthocr demo[/]: generate -> train -> evaluate -> report, about {minutes:g} minutes, into {escape(str(out))}/")
 
     bar = GenerateProgress(console, label="  generate")
 
     def on_stage(message: str) -> None:
         bar.stop()
-        console.print(f"[bold cyan]{message}[/]")
+        console.print(f"[bold cyan]{escape(message)}[/]")
 
     def on_note(message: str) -> None:
-        console.print(f"  {message}")
+        console.print(f"  {escape(message)}")
 
     try:
         result = run_demo(options, on_stage=on_stage, on_note=on_note, on_generate=(bar.on_start, bar.on_progress),
@@ -64,7 +65,7 @@ def demo(
         raise UserError(flag_names(str(err))) from None
     except KeyboardInterrupt:
         bar.stop()
-        console.print(f"[yellow]interrupted[/]: the dataset and the last checkpoint are kept; run `synthocr demo --out {out}` to go on")
+        console.print(f"[yellow]interrupted[/]: the dataset and the last checkpoint are kept; run `synthocr demo --out {escape(str(out))}` to go on")
         raise typer.Exit(130) from None
     finally:
         bar.stop()
@@ -84,9 +85,9 @@ def demo(
         )
     print_report(result.report, out_console, limit=15)
     out_console.print()
-    out_console.print(f"report:        {result.report.html_path}  (table: {result.report_dir / 'report.csv'})")
-    out_console.print(f"sample sheet:  {result.sample_sheet}")
-    out_console.print(f"model:         {result.run_dir / 'model.keras'}")
+    out_console.print(escape(f"report:        {result.report.html_path}  (table: {result.report_dir / 'report.csv'})"))
+    out_console.print(escape(f"sample sheet:  {result.sample_sheet}"))
+    out_console.print(escape(f"model:         {result.run_dir / 'model.keras'}"))
     if result.real_predictions:  # real errors steer the recipe; synthetic font errors did not help on real words
         steer = " ".join(f"--weights-from-real {p}" for p in result.real_predictions.values())
         out_console.print(

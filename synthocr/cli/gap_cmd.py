@@ -25,6 +25,7 @@ def gap(
     histograms in one HTML page, and hints naming the recipe keys that move the largest gaps
     (heuristics: check them with a controlled training run)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from synthocr.gap import GapRequest, run_gap
@@ -51,18 +52,18 @@ def gap(
     if len(hinted):
         console.print("[bold]hints[/] (heuristics: directions to try, check them with a controlled training run)")
         for row in hinted.to_dict("records"):
-            console.print(f"  {row['attribute']}: {row['hint']}")
+            console.print(escape(f"  {row['attribute']}: {row['hint']}"))
     texts = result.text_gaps
     if len(texts):
         console.print("[bold]text[/]: what the real words have that the synthetic ones rarely do (all in gap_text.csv)")
         chars = texts[texts["kind"] == "character"]
         for (kind, inside), group in chars.groupby(["class", "in_charset"], sort=False):
-            listed = " ".join(group["item"].head(20))
+            listed = escape(" ".join(group["item"].head(20)))  # real labels' characters: '[' among them
             console.print(f"  {kind} characters{'' if inside else ' outside the charset'}: {listed} "
                           f"(real {group['real_share'].sum():.1%} of characters, synthetic {group['synthetic_share'].sum():.1%}): "
-                          f"{group['hint'].iloc[0]}")
+                          f"{escape(str(group['hint'].iloc[0]))}")
         for item in texts[texts["kind"] == "pattern"].to_dict("records"):
-            console.print(f"  {item['hint']}")
+            console.print(escape(f"  {item['hint']}"))
     for note in result.notes:
-        console.print(f"[dim]{note}[/]")
-    console.print("wrote " + ", ".join(str(p) for p in paths))
+        console.print(f"[dim]{escape(note)}[/]")
+    console.print(escape("wrote " + ", ".join(str(p) for p in paths)))
