@@ -32,7 +32,8 @@ SPLIT_CODES = {"train": 1, "val": 2, "test": 3}
 MAX_TEXT_DRAWS = 50
 MAX_COLOR_DRAWS = 10
 MAX_BACKGROUND_DRAWS = 3  # backgrounds tried for one layout when no text colour reads on them
-MAX_SAMPLE_DRAWS = 8  # draws of style, geometry and background for one text before giving up
+MAX_SAMPLE_DRAWS = 8  # draws of style, geometry and background for one text
+MAX_TEXT_ROUNDS = 4  # texts tried, each with MAX_SAMPLE_DRAWS draws, before a sample is given up
 COLOR_MARGIN = 2.5  # colours are chosen this far above min_contrast: augmentation can more than halve it
 
 CHECK_HINTS = {
@@ -135,27 +136,32 @@ class SampleFactory:
         redrawn; `rejects` collects the draws that failed a check."""
         seed = sample_seed(self.recipe.seed, split, index)
         rng = np.random.default_rng(seed)
-        drawn, font = self._draw_text(rng, split, index, skips, font_id)
         reasons: list[str] = []
-        for attempt in range(MAX_SAMPLE_DRAWS):
-            # The first draw keeps the sample's own seed for trdg and albumentations; redraws take
-            # theirs from the sample's stream, so they too follow from (seed, split, index) alone.
-            draw_seed = seed if attempt == 0 else int(rng.integers(0, 2**63 - 1))
-            meta: dict[str, Any] = dict(text_source=drawn.source, case=drawn.case, font_category=font.category)
-            image, failure = self._draw_checked(drawn.text, font, rng, draw_seed, meta, skips)
+        image = None
+        for text_round in range(MAX_TEXT_ROUNDS):
+            # A text and font that fail every draw (a hairline face on busy photos) give way to
+            # another text; a recipe that fails them all stops.
+            drawn, font = self._draw_text(rng, split, index, skips, font_id)
+            for attempt in range(MAX_SAMPLE_DRAWS):
+                # The first draw keeps the sample's own seed for trdg and albumentations; redraws
+                # take theirs from the sample's stream, so they too follow from (seed, split, index).
+                draw_seed = seed if text_round == attempt == 0 else int(rng.integers(0, 2**63 - 1))
+                meta: dict[str, Any] = dict(text_source=drawn.source, case=drawn.case, font_category=font.category)
+                image, failure = self._draw_checked(drawn.text, font, rng, draw_seed, meta, skips)
+                if failure is None:
+                    break
+                skips[failure] += 1
+                reasons.append(failure)
+                if rejects is not None:
+                    rejects.append(Rejected(failure, image))
             if failure is None:
                 break
-            skips[failure] += 1
-            reasons.append(failure)
-            if rejects is not None:
-                rejects.append(Rejected(failure, image))
         else:
             counts = Counter(reasons).most_common()
-            worst = counts[0][0]
             raise GenerationFailed(
-                f"{self.recipe.source}: {split}[{index}] ({drawn.text!r} in {font.id}): every one of "
-                f"{MAX_SAMPLE_DRAWS} draws failed the label checks "
-                f"({', '.join(f'{k} {v}' for k, v in counts)}): {CHECK_HINTS[worst]}"
+                f"{self.recipe.source}: {split}[{index}]: every one of {len(reasons)} draws "
+                f"({MAX_TEXT_ROUNDS} texts) failed the label checks ({', '.join(f'{k} {v}' for k, v in counts)}): "
+                f"{CHECK_HINTS[counts[0][0]]}"
             )
         meta.update(redraws=len(reasons), redraw_reasons=reasons)
         ok, png = cv2.imencode(".png", image[:, :, ::-1], [cv2.IMWRITE_PNG_COMPRESSION, self.recipe.output.png_compression])

@@ -81,7 +81,7 @@ def test_a_recipe_whose_every_draw_cuts_the_text_stops_with_one_line(tmp_path: P
     result = runner.invoke(app, ["generate", str(recipe), "--out", str(out), "--workers", "1"])
     assert result.exit_code == 2, result.output
     lines = [line for line in result.output.strip().splitlines() if line.startswith("error:")]
-    assert len(lines) == 1 and "cut_glyph 8" in lines[0] and "out of the frame" in lines[0]
+    assert len(lines) == 1 and "cut_glyph 32" in lines[0] and "out of the frame" in lines[0]
     assert "Traceback" not in result.output
 
 
