@@ -5,7 +5,6 @@ Each background is a pure function of its drawn parameters, so `meta` replays it
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import numpy as np
 
 from synthocr.colors import draw_color
 from synthocr.errors import UserError
+from synthocr.listings import read_listing
 from synthocr.recipe import BackgroundsConfig
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
@@ -34,11 +34,7 @@ def load_background_images(config: BackgroundsConfig, recipe_source: str = "reci
         path = Path(directory)
         if not path.is_dir():
             raise UserError(f"{recipe_source}: backgrounds.dirs[{i}]: directory not found: {path}")
-        kinds: dict[str, str] = {}
-        listing = path / "backgrounds.csv"
-        if listing.is_file():
-            with listing.open(encoding="utf-8", newline="") as stream:
-                kinds = {row["file"]: row.get("kind", "") for row in csv.DictReader(stream)}
+        kinds = {name: row.get("kind", "") for name, row in read_listing(path / "backgrounds.csv").items()}
         for file in sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES):
             pixels = cv2.imread(str(file), cv2.IMREAD_COLOR)
             if pixels is None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 from dataclasses import dataclass, field
 from functools import cache
@@ -11,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from synthocr.errors import UserError
+from synthocr.listings import read_listing
 from synthocr.recipe import FontsConfig
 
 FONT_SUFFIXES = (".ttf", ".otf")
@@ -83,20 +83,6 @@ def blank_characters(path: str, characters: str) -> frozenset[str]:
     return frozenset(blank)
 
 
-def _read_fonts_csv(directory: Path) -> dict[str, dict[str, str]]:
-    path = directory / "fonts.csv"
-    if not path.is_file():
-        return {}
-    try:
-        with path.open(encoding="utf-8", newline="") as stream:
-            reader = csv.DictReader(stream)
-            if "file" not in (reader.fieldnames or []):
-                raise UserError(f"{path}: no 'file' column (columns: {', '.join(reader.fieldnames or []) or 'none'})")
-            return {row["file"]: row for row in reader}
-    except UnicodeDecodeError as err:
-        raise UserError(f"{path}: not UTF-8 (byte 0x{err.object[err.start]:02x} at offset {err.start})") from None
-
-
 def trdg_latin_dir() -> Path:
     spec = importlib.util.find_spec("trdg")
     if spec is None or not spec.submodule_search_locations:
@@ -106,7 +92,7 @@ def trdg_latin_dir() -> Path:
 
 def scan_directory(directory: Path, source_label: str) -> list[FontInfo]:
     """Every font file directly in a directory (sorted by name, so ids are stable)."""
-    metadata = _read_fonts_csv(directory)
+    metadata = read_listing(directory / "fonts.csv")
     fonts = []
     for path in sorted(p for p in directory.iterdir() if p.suffix.lower() in FONT_SUFFIXES):
         glyphs, family, style = _read_font(str(path))

@@ -7,6 +7,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -29,6 +31,21 @@ def test_11_fonts_csv_without_a_file_column(tmp_path: Path) -> None:
     (tmp_path / "r" / "fonts" / "fonts.csv").write_text("name,licence\nDroidSans,Apache-2.0\n", encoding="utf-8")
     line = one_line_error(*cli("generate", recipe, "--out", tmp_path / "data"))
     assert "fonts.csv: no 'file' column (columns: name, licence)" in line
+
+
+def test_11_backgrounds_csv_without_a_file_column(tmp_path: Path) -> None:
+    import yaml
+
+    recipe = tiny_recipe(tmp_path / "r")
+    folder = tmp_path / "r" / "bg"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "paper.png"), np.full((40, 120, 3), 220, np.uint8))
+    (folder / "backgrounds.csv").write_text("name,kind\npaper.png,paper\n", encoding="utf-8")
+    data = yaml.safe_load(recipe.read_text(encoding="utf-8"))
+    data["backgrounds"] = {"kinds": {"image": 1}, "dirs": ["bg"]}
+    recipe.write_text(yaml.safe_dump(data), encoding="utf-8")
+    line = one_line_error(*cli("generate", recipe, "--out", tmp_path / "data"))
+    assert "backgrounds.csv: no 'file' column (columns: name, kind)" in line
 
 
 @pytest.mark.parametrize("where", ["/proc/synthocr-test/data", "a-file/data"])
