@@ -129,7 +129,7 @@ def run_demo(options: DemoOptions, on_stage: Callable[[str], None] = lambda mess
     def minutes_left() -> float:
         return options.minutes - elapsed()
 
-    from synthocr.training.realval import check_real_path
+    from synthocr.training.realval import MJSYNTH_SPLIT, check_real_path
 
     for path in options.real_val:  # before minutes of generation, not after
         check_real_path(path)
@@ -187,7 +187,7 @@ def run_demo(options: DemoOptions, on_stage: Callable[[str], None] = lambda mess
         real_predictions[name] = out / f"predictions-real-{name}.parquet"
         on_note(f"evaluating the real set {name} ({path})")
         real[name] = evaluate(EvalRequest(model=result.model_path, data=Path(path), out=real_predictions[name],
-                                          allow_charset_mismatch=True)).summary
+                                          split=MJSYNTH_SPLIT, allow_charset_mismatch=True)).summary
 
     on_stage(f"4/4 report: by font into {report_dir} ({elapsed():.1f} minutes in)")
     report = _report(predictions, report_dir)
