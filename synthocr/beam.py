@@ -4,7 +4,7 @@
 
 DirectRunner locally; Dataflow, Flink or Spark on a cluster (docs/scale-out.md). Each Beam worker
 builds the shard writer once per recipe and reuses it; the driver then writes the manifests and
-`dataset_info.json` from the shard parts, exactly as the local runner does, so the bytes match.
+`synthocr_info.json` from the shard parts, exactly as the local runner does, so the bytes match.
 
 The recipe travels to the workers pickled, with its paths resolved on the launching machine.
 Paths into synthocr's own fonts, backgrounds and recipes travel as `synthocr-bundled:NAME/...`

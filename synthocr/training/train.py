@@ -226,7 +226,7 @@ def train(request: TrainRequest, on_message: Callable[[str], None] = lambda mess
     elif "charset" in first_info:
         charset = Charset(first_info["charset"])
     else:
-        raise UserError(f"--data {request.data[0].path}: dataset_info.json has no charset")
+        raise UserError(f"--data {request.data[0].path}: its synthocr_info.json has no charset")
     gaps = {str(d.path): charset.missing(info.get("charset", "")) for d, (info, _) in zip(request.data, infos_files)}
     gaps = {k: v for k, v in gaps.items() if v}
     for path, missing in gaps.items():
