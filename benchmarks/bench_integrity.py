@@ -37,26 +37,11 @@ from synthocr.dataset import iter_records, read_dataset_info  # noqa: E402
 from synthocr.fonts import discover_fonts  # noqa: E402
 from synthocr.generate import GenerateOptions, generate  # noqa: E402
 from synthocr.recipe import Recipe, load_recipe  # noqa: E402
-from synthocr.render import TextStyle, prepare_trdg, render_text  # noqa: E402
+from synthocr.render import TextStyle, prepare_trdg, reference_ink, render_text  # noqa: E402
 from synthocr.text import TextSampler  # noqa: E402
 
 GEOMETRIC = {"Perspective", "Affine", "ShiftScaleRotate", "Rotate", "SafeRotate", "ElasticTransform",
              "GridDistortion", "OpticalDistortion", "PiecewiseAffine", "HorizontalFlip", "VerticalFlip"}
-
-
-def _full_ink(text: str, path: str, size: int, stroke: int) -> float:
-    from PIL import Image, ImageDraw, ImageFont
-
-    font = ImageFont.truetype(path, size)
-    pad = 2 * size
-    width = sum(round(font.getlength(c)) for c in text) + 2 * pad
-    canvas = Image.new("L", (width, 4 * size + 2 * pad), 0)
-    draw = ImageDraw.Draw(canvas)
-    x = pad
-    for character in text:
-        draw.text((x, pad), character, fill=255, font=font, stroke_width=stroke, stroke_fill=255)
-        x += round(font.getlength(character))
-    return float(np.asarray(canvas, np.float32).sum() / 255)
 
 
 def bench_canvas(recipe: Recipe, count: int) -> None:
@@ -77,7 +62,7 @@ def bench_canvas(recipe: Recipe, count: int) -> None:
             continue
         size = int(rng.integers(recipe.fonts.size[0], recipe.fonts.size[1] + 1))
         stroke = int(strokes[int(rng.choice(len(strokes), p=weights / weights.sum()))])
-        full = _full_ink(text, font.path, size, stroke)
+        full = reference_ink(text, font.path, size, stroke)
         if full <= 0:
             continue
         image, _ = computer_text_generator.generate(text, font.path, "#ffffff", size, 0, 1.0, 0, False, False, stroke, "#000000")

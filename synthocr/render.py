@@ -149,3 +149,20 @@ def render_text(text: str, style: TextStyle, seed: int, char_labels: bool = Fals
     if char_labels:
         label_array = np.asarray(labels.convert("L"), dtype=np.uint8).copy()
     return RenderedText(rgba[:, :, 3].copy(), rgba[:, :, 0].copy(), label_array)
+
+
+def reference_ink(text: str, font_path: str, size: int, stroke: int = 0) -> float:
+    """The total ink of a word drawn with trdg's advances on a canvas far larger than it: what a
+    renderer that cuts nothing must match (used by the tests and `bench_integrity.py`)."""
+    from PIL import ImageDraw
+
+    font = _font(font_path, size)
+    pad = 2 * size
+    width = sum(round(font.getlength(c)) for c in text) + 2 * pad
+    canvas = Image.new("L", (width, 4 * size + 2 * pad), 0)
+    draw = ImageDraw.Draw(canvas)
+    x = pad
+    for character in text:
+        draw.text((x, pad), character, fill=255, font=font, stroke_width=stroke, stroke_fill=255)
+        x += round(font.getlength(character))
+    return float(np.asarray(canvas, np.float32).sum() / 255)

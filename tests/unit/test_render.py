@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import PIL
-from PIL import Image, ImageDraw, ImageFont
+from PIL import ImageFont
 
 from synthocr.fonts import trdg_latin_dir
-from synthocr.render import TextStyle, prepare_trdg, render_text
+from synthocr.render import TextStyle, prepare_trdg, reference_ink, render_text
 
 FONT = str(trdg_latin_dir() / "DroidSans.ttf")
 BUNDLED = Path(__file__).resolve().parents[2] / "fonts"
@@ -19,20 +19,6 @@ BUNDLED = Path(__file__).resolve().parents[2] / "fonts"
 
 def _style(font: str, size: int = 32, spacing: int = 0, stroke: int = 0, distortion: str = "none") -> TextStyle:
     return TextStyle(font, size, spacing, stroke, distortion, "vertical", 0.0)
-
-
-def _all_ink(text: str, font_path: str, size: int, stroke: int = 0) -> float:
-    """The ink of the word drawn with trdg's advances on a canvas far larger than it."""
-    font = ImageFont.truetype(font_path, size)
-    pad = 2 * size
-    width = sum(round(font.getlength(c)) for c in text) + 2 * pad
-    canvas = Image.new("L", (width, 4 * size + 2 * pad), 0)
-    draw = ImageDraw.Draw(canvas)
-    x = pad
-    for character in text:
-        draw.text((x, pad), character, fill=255, font=font, stroke_width=stroke, stroke_fill=255)
-        x += round(font.getlength(character))
-    return float(np.asarray(canvas, np.float32).sum() / 255)
 
 
 def test_a_word_renders_with_the_installed_pillow() -> None:
@@ -72,7 +58,7 @@ def test_overhanging_glyphs_are_never_cut() -> None:
     for font_file, word, stroke in (("DancingScript-Bold.otf", "jiffy", 0), ("OpenSans-BoldItalic.ttf", "fjord", 0),
                                     ("DejaVuSans.ttf", "Wave", 2)):
         path = str(BUNDLED / font_file)
-        full = _all_ink(word, path, 32, stroke)
+        full = reference_ink(word, path, 32, stroke)
         image, _ = computer_text_generator.generate(word, path, "#ffffff", 32, 0, 1.0, 0, False, False, stroke, "#000000")
         trdg_ink = np.asarray(image.convert("RGBA"), np.float32)[:, :, 3].sum() / 255
         ours = render_text(word, _style(path, 32, stroke=stroke), seed=0).alpha
