@@ -155,3 +155,36 @@ def test_demo_with_a_missing_real_val_path_fails_before_generating(tmp_path: Pat
     assert result.output.strip().splitlines()[-1] == (
         f"error: --real-val {missing}: no such file or folder (give a labels.tsv, a folder with one, or an MJSynth root)")
     assert not (tmp_path / "d" / "data").exists()
+
+
+@pytest.mark.parametrize(("scores", "best_epoch"), [((0.2, 0.6, 0.4), 2)])
+def test_best_checkpoint_is_the_epoch_with_the_highest_real_score(trained, monkeypatch, scores, best_epoch) -> None:
+    """Scripted real scores: best.keras must hold the weights of the epoch with the highest one."""
+    import keras
+    import numpy as np
+
+    from synthocr.training import callbacks
+    from synthocr.training.config import TrainConfig
+    from synthocr.training.train import TrainData, TrainRequest, train
+
+    root, _, _ = trained
+    script = iter(scores)
+    monkeypatch.setattr(callbacks.RealValidation, "evaluate", lambda self: {"real/street/benchmark": (v := next(script)), "real_benchmark": v})
+
+    saved: dict[int, list[np.ndarray]] = {}
+    original = callbacks.RunState.on_epoch_end
+
+    def remember(self, epoch, logs=None):  # RunState runs after the checkpoints: these weights are what they saved
+        saved[epoch + 1] = [w.copy() for w in self.model.get_weights()]
+        original(self, epoch, logs)
+
+    monkeypatch.setattr(callbacks.RunState, "on_epoch_end", remember)
+    config = TrainConfig(model="crnn-small", batch_size=8, epochs=3, steps_per_epoch=1, warmup_steps=0, shuffle_buffer=64,
+                         val_samples=8, early_stopping_patience=0)
+    run = root / "run-scripted"
+    result = train(TrainRequest(config, (TrainData(root / "data"),), run, verbose=0, real_val=(root / "street",)))
+    assert result.monitor == "real_benchmark" and result.best == max(scores)
+    best = keras.models.load_model(run / "checkpoints" / "best.keras", safe_mode=True).get_weights()
+    assert all(np.array_equal(a, b) for a, b in zip(best, saved[best_epoch]))
+    assert not all(np.array_equal(a, b) for a, b in zip(best, saved[3]))  # not simply the last epoch
+    assert list(pd.read_csv(run / "log.csv")["real_benchmark"]) == list(scores)
