@@ -210,3 +210,28 @@ def test_preview_draws_boxes_and_marks_redrawn_samples(tmp_path: Path) -> None:
     assert red.sum() > 100  # rejected draws are framed in red
     green = (marked_px[:, :, 1] > 120) & (marked_px[:, :, 2] < 80)
     assert green.sum() > 100  # character boxes
+
+
+def test_report_groups_by_the_measured_contrast(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from .test_report import fabricate_predictions
+
+    recipe = make_recipe(tmp_path / "r", splits={"train": 0, "val": 0, "test": 40})
+    out = tmp_path / "data"
+    assert runner.invoke(app, ["generate", str(recipe), "--out", str(out), "--workers", "1"]).exit_code == 0
+    contrast = {r.id: r.meta["ink_contrast"] for r in iter_records(out, "test")}
+    low = sorted(contrast.values())[len(contrast) // 4]
+    predictions = tmp_path / "run" / "predictions.parquet"
+    fabricate_predictions(out, "test", predictions, lambda record, i: contrast[record.id] <= low)
+    frame = pd.read_parquet(predictions)
+    frame["ink_contrast"] = frame["id"].map(contrast)  # evaluate copies every meta value like this
+    frame.to_parquet(predictions, index=False)
+    result = runner.invoke(app, ["report", str(predictions), "--by", "ink_contrast", "--out", str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "report" / "report.csv")
+    assert len(table) >= 2
+    worst = table.iloc[0]
+    assert worst["exact_rate"] == table["exact_rate"].min() < table.iloc[-1]["exact_rate"]
+    lowest_bucket = min(table["ink_contrast"], key=lambda b: float(b.split("–")[0]))
+    assert worst["ink_contrast"] == lowest_bucket  # the faintest text reads worst
