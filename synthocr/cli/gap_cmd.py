@@ -11,11 +11,26 @@ from synthocr.cli import app, user_errors
 from synthocr.errors import UserError
 
 
+_ARGUMENTS = {"dataset ": "DATASET ", "real set ": "REAL ", "real: ": "REAL: "}
+
+
+def _argument_names(message: str) -> str:
+    """A library message that starts with a parameter's name, starting with the argument's instead.
+
+    >>> _argument_names("real set x/labels.tsv: labels.tsv is empty")
+    'REAL x/labels.tsv: labels.tsv is empty'
+    """
+    for name, argument in _ARGUMENTS.items():
+        if message.startswith(name):
+            return argument + message[len(name):]
+    return message
+
+
 @app.command()
 @user_errors
 def gap(
-    dataset: Annotated[Path, typer.Argument(help="a synthocr dataset directory (what `generate` wrote)")],
-    real: Annotated[list[Path], typer.Argument(help="real sets: labels.tsv files, folders with one, or MJSynth roots")],
+    dataset: Annotated[Path, typer.Argument(metavar="DATASET", help="a synthocr dataset directory (what `generate` wrote)")],
+    real: Annotated[list[Path], typer.Argument(metavar="REAL...", help="real sets: labels.tsv files, folders with one, or MJSynth roots")],
     out: Annotated[Path, typer.Option("--out", help="folder for gap.csv, gap_text.csv and gap.html")] = Path("gap"),
     split: Annotated[Optional[str], typer.Option(help="compare one split of the dataset (default: all)")] = None,
     max_images: Annotated[int, typer.Option(min=10, help="images measured per side, sampled with --seed (texts: all)")] = 5000,
@@ -35,8 +50,8 @@ def gap(
     with console.status("reading both sides and measuring"):
         try:
             result = run_gap(GapRequest(dataset, tuple(real), split, max_images, seed=seed))
-        except UserError as err:  # the library names the positional arguments by their help names
-            raise UserError(str(err).replace("dataset ", "DATASET ", 1).replace("real set ", "REAL ", 1)) from None
+        except UserError as err:
+            raise UserError(_argument_names(str(err))) from None
         paths = write_gap(result, out)
     table = Table(title="synthetic vs real, largest gap first", title_justify="left",
                   caption="distance: Wasserstein / pooled std (numeric), total variation (categorical)",
