@@ -30,7 +30,7 @@ def _argument_names(message: str) -> str:
 @user_errors
 def gap(
     dataset: Annotated[Path, typer.Argument(metavar="DATASET", help="a synthocr dataset directory (what `generate` wrote)")],
-    real: Annotated[list[Path], typer.Argument(metavar="REAL...", help="real sets: labels.tsv files, folders with one, or MJSynth roots")],
+    real: Annotated[list[Path], typer.Argument(metavar="REAL", help="real sets: labels.tsv files, folders with one, or MJSynth roots")],
     out: Annotated[Path, typer.Option("--out", help="folder for gap.csv, gap_text.csv and gap.html")] = Path("gap"),
     split: Annotated[Optional[str], typer.Option(help="compare one split of the dataset (default: all)")] = None,
     max_images: Annotated[int, typer.Option(min=10, help="images measured per side, sampled with --seed (texts: all)")] = 5000,
