@@ -159,9 +159,15 @@ class ColorsConfig(_Strict):
     _colours_weighted = field_validator("text", "stroke")(classmethod(lambda cls, value: _some_weight(value)))
 
 
+class TiltConfig(_Strict):
+    p: float = Field(0.0, ge=0, le=1, description="share of samples rotated by up to `degrees` instead of `skew`")
+    degrees: float = Field(15.0, ge=0, le=45, description="their rotation in degrees, uniform in [-degrees, degrees]")
+
+
 class GeometryConfig(_Strict):
     height: int = Field(32, ge=8, le=256, description="output image height; width keeps the aspect ratio")
     skew: float = Field(0.0, ge=0, le=45, description="rotation in degrees, uniform in [-skew, skew]")
+    tilt: TiltConfig | None = Field(None, description="a share of strongly rotated words (scene text at an angle)")
     distortion: dict[Literal["none", "sine", "cosine", "random"], float] = Field(
         default_factory=lambda: {"none": 1.0}
     )
@@ -262,8 +268,13 @@ class Recipe(_Strict):
     def resolved(self) -> dict[str, Any]:
         """The recipe as plain JSON-able data, every default filled in."""
         data = self.model_dump(mode="json")
-        if not data["augment_may_reshape"]:  # absent as before it existed: the same recipe hashes the same
+        # Keys at their defaults are left out as before they existed: the same recipe hashes the same.
+        if not data["augment_may_reshape"]:
             del data["augment_may_reshape"]
+        if data["geometry"].get("tilt") is None:
+            del data["geometry"]["tilt"]
+        if not data["output"].get("char_boxes"):
+            del data["output"]["char_boxes"]
         return data
 
     def digest(self) -> str:

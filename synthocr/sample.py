@@ -270,7 +270,7 @@ class SampleFactory:
             stroke_width=int(_weighted(rng, recipe.colors.stroke_width)),
             distortion=_weighted(rng, geometry.distortion),
             distortion_orientation=_weighted(rng, geometry.distortion_orientation),
-            skew=round(float(rng.uniform(-geometry.skew, geometry.skew)), 2) if geometry.skew else 0.0,
+            skew=self._draw_skew(rng),
         )
         margins = [int(m) for m in rng.integers(geometry.margins[0], geometry.margins[1] + 1, size=4)]
         background = self.backgrounds.draw(rng)
@@ -315,6 +315,15 @@ class SampleFactory:
             char_points = integrity.move_points(char_points, to_frame)
         return _Layout(canvas, frame_alpha, frame_mix, (top, left, text_h, text_w), char_points, char_owners,
                        tuple(background))
+
+    def _draw_skew(self, rng: np.random.Generator) -> float:
+        """The word's rotation: uniform in [-skew, skew], or for a `tilt.p` share of the words in
+        [-tilt.degrees, tilt.degrees] (drawn only when the recipe has a tilt, so others keep their bytes)."""
+        geometry = self.recipe.geometry
+        limit = geometry.skew
+        if geometry.tilt is not None and geometry.tilt.p > 0 and rng.random() < geometry.tilt.p:
+            limit = geometry.tilt.degrees
+        return round(float(rng.uniform(-limit, limit)), 2) if limit else 0.0
 
     def _repaint(self, layout: _Layout, rng: np.random.Generator, meta: dict[str, Any]) -> None:
         """A new background for the layout, drawn and painted at its size."""

@@ -235,3 +235,15 @@ def test_report_groups_by_the_measured_contrast(tmp_path: Path) -> None:
     assert worst["exact_rate"] == table["exact_rate"].min() < table.iloc[-1]["exact_rate"]
     lowest_bucket = min(table["ink_contrast"], key=lambda b: float(b.split("–")[0]))
     assert worst["ink_contrast"] == lowest_bucket  # the faintest text reads worst
+
+
+def test_a_tilt_rotates_a_share_of_the_words_strongly_and_cuts_none(tmp_path: Path) -> None:
+    factory = _factory(tmp_path / "r", colors=BLACK_ON_WHITE, backgrounds=WHITE_PAGE, augment=None,
+                       geometry={"height": 32, "skew": 2, "tilt": {"p": 0.5, "degrees": 25}, "margins": [2, 2]})
+    skews = []
+    for index in range(40):
+        record = factory.make("train", index, Counter())
+        skews.append(abs(record.meta["skew"]))
+        assert not _ink_on_border(_decode(record.image))
+    strong = sum(s > 2 for s in skews)
+    assert 8 <= strong <= 32 and max(skews) <= 25  # about half drawn from the wider range

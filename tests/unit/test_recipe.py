@@ -55,3 +55,15 @@ def test_missing_file_and_bad_yaml(tmp_path: Path) -> None:
     bad.write_text("text: [unclosed\n")
     with pytest.raises(UserError, match="not valid YAML"):
         load_recipe(bad)
+
+
+def test_keys_added_later_are_left_out_of_the_hash_at_their_defaults() -> None:
+    # A dataset written before geometry.tilt and output.char_boxes existed still resumes.
+    plain = recipe_from_dict(MINIMAL, "r.yaml", ROOT / "recipes")
+    resolved = plain.resolved()
+    assert "tilt" not in resolved["geometry"] and "char_boxes" not in resolved["output"]
+    tilted = recipe_from_dict({**MINIMAL, "geometry": {"tilt": {"p": 0.2, "degrees": 20}}}, "r.yaml", ROOT / "recipes")
+    boxed = recipe_from_dict({**MINIMAL, "output": {"char_boxes": True}}, "r.yaml", ROOT / "recipes")
+    assert len({plain.digest(), tilted.digest(), boxed.digest()}) == 3
+    with pytest.raises(UserError, match=r"geometry.tilt.degrees"):
+        recipe_from_dict({**MINIMAL, "geometry": {"tilt": {"p": 0.2, "degrees": 90}}}, "r.yaml", ROOT / "recipes")
