@@ -14,7 +14,6 @@ path (your fonts, word lists, MJSynth, labels.tsv) must exist at the same place 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from synthocr.errors import UserError

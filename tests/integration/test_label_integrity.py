@@ -7,14 +7,13 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pytest
 from typer.testing import CliRunner
 
 from synthocr.cli import app
 from synthocr.dataset import iter_records, read_dataset_info
 from synthocr.fonts import blank_characters, scan_directory
 from synthocr.recipe import load_recipe
-from synthocr.sample import GenerationFailed, SampleFactory
+from synthocr.sample import SampleFactory
 
 from .generate_fixtures import make_recipe
 

@@ -111,7 +111,7 @@ def test_9_labels_tsv_paths_stay_inside_its_folder(tmp_path: Path) -> None:
     folder = tmp_path / "set"
     outside = tmp_path / "secret.png"
     outside.write_bytes(awkward_images()["word16.png"])
-    labels = write_labels(folder, [f"../secret.png\tcab", f"{outside}\tcab", "sub/../../secret.png\tcab"])
+    labels = write_labels(folder, ["../secret.png\tcab", f"{outside}\tcab", "sub/../../secret.png\tcab"])
     skipped: Counter[str] = Counter()
     records = list(iter_labels_tsv(labels, skipped))
     assert len(records) == len(awkward_images())
