@@ -42,10 +42,6 @@ class Augmenter:
                                       keypoint_params=params)
             self._members = _walk(self._compose)
 
-    @property
-    def enabled(self) -> bool:
-        return self._compose is not None
-
     def apply(self, image: np.ndarray, seed: int, mask: np.ndarray | None = None,
               points: np.ndarray | None = None) -> Augmented:
         """The augmented image, mask and points, and the names of the transforms applied, in order."""

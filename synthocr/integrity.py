@@ -18,7 +18,6 @@ LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 REASON_CUT = "cut_glyph"
 REASON_CONTRAST = "low_contrast"
 REASON_NO_INK = "no_ink"
-REASONS = (REASON_CUT, REASON_CONTRAST, REASON_NO_INK)
 
 
 def outline_points(ink: np.ndarray, level: float = INK) -> np.ndarray:

@@ -80,6 +80,18 @@ def _rotate(alpha: np.ndarray, mix: np.ndarray, degrees: float, height: int) -> 
             cv2.resize(mix, (scaled_w, height), interpolation=cv2.INTER_AREA), moved)
 
 
+def _contrast_to(color: str, backgrounds: list[float]) -> float:
+    """The least luma distance from a colour to the background strips."""
+    value = luma(hex_to_rgb(color))
+    return min(abs(value - b) for b in backgrounds)
+
+
+def _extreme_color(backgrounds: list[float]) -> tuple[str, float]:
+    """Black or white, whichever stands out more from every background strip, and its contrast."""
+    color = max(("#000000", "#ffffff"), key=lambda c: _contrast_to(c, backgrounds))
+    return color, _contrast_to(color, backgrounds)
+
+
 class GenerationFailed(UserError):
     """A sample index for which no usable draw was found within the bounded retries."""
 
@@ -105,7 +117,6 @@ class _Layout:
     background: np.ndarray  # H x W x 3 float32
     alpha: np.ndarray  # H x W ink mask
     mix: np.ndarray
-    region: tuple[int, int, int, int]  # top, left, height, width of the text box
     char_points: np.ndarray | None
     char_owners: np.ndarray | None
     background_keys: tuple[str, ...] = ()  # the meta keys of the painted background
@@ -230,13 +241,11 @@ class SampleFactory:
         augmented = self._augment(layout, fill, stroke, seed, points)
         height, width = augmented.image.shape[:2]
         meta["augment"] = augmented.applied
-        moved = augmented.points if augmented.points is not None else points
+        moved, ink = augmented.points, augmented.mask  # the augmentation moves them with the image
         if integrity.leaves_frame(moved[: len(outline)], width, height):
             return augmented.image, integrity.REASON_CUT
-        if self.augmenter.enabled and augmented.mask is not None and integrity.ink_on_border(augmented.mask) \
-                and not integrity.ink_on_border(frame_ink):
+        if integrity.ink_on_border(ink) and not integrity.ink_on_border(frame_ink):
             return augmented.image, integrity.REASON_CUT  # a bending transform the outline cannot follow
-        ink = augmented.mask if augmented.mask is not None else frame_ink
         if ink is not frame_ink and not np.array_equal(ink, frame_ink):
             regions = integrity.ink_regions(ink)  # a geometric transform moved the ink
         measured = integrity.ink_contrast(augmented.image, regions)
@@ -244,10 +253,9 @@ class SampleFactory:
         if measured < minimum:
             # Recolour: the extreme that stands out most from the final background, same augmentation.
             skips["low_contrast_recoloured"] += 1
-            around = integrity.background_lumas(augmented.image, regions)
-            fill = max(("#000000", "#ffffff"), key=lambda c: min(abs(luma(hex_to_rgb(c)) - b) for b in around))
+            fill, _ = _extreme_color(integrity.background_lumas(augmented.image, regions))
             stroke = fill if not meta["stroke_width"] else stroke
-            augmented = self._augment(layout, fill, stroke, seed, points)
+            augmented = self._augment(layout, fill, stroke, seed, points)  # same seed: same geometry
             measured = integrity.ink_contrast(augmented.image, regions)
             meta.update(text_color=fill, stroke_color=stroke if meta["stroke_width"] else None, recoloured=True)
         else:
@@ -256,7 +264,6 @@ class SampleFactory:
         if measured < minimum:
             return augmented.image, integrity.REASON_CONTRAST
         if layout.char_points is not None and layout.char_owners is not None:
-            moved = augmented.points if augmented.points is not None else points
             meta["char_boxes"] = integrity.character_boxes(
                 moved[len(outline):], layout.char_owners, len(text), width, height)
         return augmented.image, None
@@ -313,8 +320,7 @@ class SampleFactory:
         if rendered.labels is not None:
             char_points, char_owners = integrity.character_points(rendered.labels, len(text))
             char_points = integrity.move_points(char_points, to_frame)
-        return _Layout(canvas, frame_alpha, frame_mix, (top, left, text_h, text_w), char_points, char_owners,
-                       tuple(background))
+        return _Layout(canvas, frame_alpha, frame_mix, char_points, char_owners, tuple(background))
 
     def _draw_skew(self, rng: np.random.Generator) -> float:
         """The word's rotation: uniform in [-skew, skew], or for a `tilt.p` share of the words in
@@ -360,17 +366,12 @@ class SampleFactory:
         """A colour of the recipe at least `COLOR_MARGIN` x min_contrast from every strip of the
         background; else black or white, whichever stands out more."""
         wanted = min(255.0, self.recipe.colors.min_contrast * COLOR_MARGIN)
-
-        def contrast(color: str) -> float:
-            value = luma(hex_to_rgb(color))
-            return min(abs(value - b) for b in backgrounds)
-
         for _ in range(MAX_COLOR_DRAWS):
             color = draw_color(rng, self.recipe.colors.text)
-            if contrast(color) >= wanted:
-                return color, contrast(color)
+            contrast = _contrast_to(color, backgrounds)
+            if contrast >= wanted:
+                return color, contrast
             skips["low_contrast_color"] += 1
         # No draw from the recipe's distribution is readable here: fall back to black or white.
         skips["contrast_fallback"] += 1
-        color = max(("#000000", "#ffffff"), key=contrast)
-        return color, contrast(color)
+        return _extreme_color(backgrounds)
