@@ -104,7 +104,7 @@ def encode_example(record: Record) -> bytes:
     return _field(1, entries)  # Example.features
 
 
-def _read_varint(buf: bytes, pos: int) -> tuple[int, int]:
+def read_varint(buf: bytes, pos: int) -> tuple[int, int]:
     result = shift = 0
     while True:
         byte = buf[pos]
@@ -119,12 +119,12 @@ def _fields(buf: bytes) -> list[tuple[int, int, Any]]:
     """Top-level (field number, wire type, value) triples of a protobuf message."""
     out, pos = [], 0
     while pos < len(buf):
-        key, pos = _read_varint(buf, pos)
+        key, pos = read_varint(buf, pos)
         number, wire = key >> 3, key & 7
         if wire == 0:
-            value, pos = _read_varint(buf, pos)
+            value, pos = read_varint(buf, pos)
         elif wire == 2:
-            length, pos = _read_varint(buf, pos)
+            length, pos = read_varint(buf, pos)
             value, pos = buf[pos : pos + length], pos + length
         elif wire == 1:
             value, pos = buf[pos : pos + 8], pos + 8
@@ -157,7 +157,7 @@ def decode_features(payload: bytes) -> dict[str, list[Any]]:
                     elif kind == 3 and wire == 2:  # packed int64
                         p = 0
                         while p < len(v):
-                            x, p = _read_varint(v, p)
+                            x, p = read_varint(v, p)
                             values.append(x - (1 << 64) if x >= 1 << 63 else x)
                     elif kind == 3:
                         values.append(v - (1 << 64) if v >= 1 << 63 else v)

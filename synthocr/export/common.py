@@ -16,7 +16,7 @@ from typing import Any
 
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
 from synthocr.errors import UserError
-from synthocr.records import KEY_FORMAT, KEY_IMAGE, KEY_TEXT, Record, decode_example, decode_features
+from synthocr.records import KEY_FORMAT, KEY_IMAGE, KEY_TEXT, Record, decode_example, decode_features, read_varint
 from synthocr.tfrecord import read_records
 
 EXPORT_FILE = "synthocr_export.json"
@@ -67,17 +67,6 @@ def plan_splits(dataset: Path, splits: tuple[str, ...]) -> list[SplitPlan]:
 _WANTED = (KEY_IMAGE.encode(), KEY_TEXT.encode(), KEY_FORMAT.encode())
 
 
-def _varint(buf: bytes, pos: int) -> tuple[int, int]:
-    result = shift = 0
-    while True:
-        byte = buf[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return result, pos
-        shift += 7
-
-
 def bytes_features(payload: bytes, wanted: tuple[bytes, ...] = _WANTED) -> dict[bytes, bytes]:
     """The first value of each wanted bytes feature of a `tf.train.Example`, read in one pass.
 
@@ -94,24 +83,24 @@ def bytes_features(payload: bytes, wanted: tuple[bytes, ...] = _WANTED) -> dict[
     try:
         if payload[0] != 0x0A:  # Example.features (field 1, length-delimited)
             raise ValueError
-        end, pos = _varint(payload, 1)
+        end, pos = read_varint(payload, 1)
         end += pos
         while pos < end:
             if payload[pos] != 0x0A:  # Features.feature map entry
                 raise ValueError
-            length, pos = _varint(payload, pos + 1)
+            length, pos = read_varint(payload, pos + 1)
             entry_end = pos + length
             if payload[pos] != 0x0A:  # entry key
                 raise ValueError
-            length, pos = _varint(payload, pos + 1)
+            length, pos = read_varint(payload, pos + 1)
             key = payload[pos : pos + length]
             pos += length
             if key in wanted and payload[pos] == 0x12:  # entry value: Feature
-                _, pos = _varint(payload, pos + 1)
+                _, pos = read_varint(payload, pos + 1)
                 if payload[pos] == 0x0A:  # Feature.bytes_list
-                    length, pos = _varint(payload, pos + 1)
+                    length, pos = read_varint(payload, pos + 1)
                     if length and payload[pos] == 0x0A:  # BytesList.value
-                        length, pos = _varint(payload, pos + 1)
+                        length, pos = read_varint(payload, pos + 1)
                         out[key] = payload[pos : pos + length]
             pos = entry_end
     except (ValueError, IndexError):
