@@ -47,13 +47,14 @@ def test_errors_on_capitals_and_blur_raise_their_weights(tmp_path: Path) -> None
     assert 0.5 <= adjustment.transform_factors["GaussNoise"] <= 1.5
 
     recipe = load_recipe(bundled("recipes") / "default.yaml")
+    original_upper = recipe.text.case.upper
     adjusted = apply_real_adjustment(recipe, adjustment)
     before = recipe.augment["transform"]["transforms"]
     after = adjusted.augment["transform"]["transforms"]
     assert before[1]["__class_fullname__"] == "OneOf" and after[1]["p"] == pytest.approx(min(0.95, before[1]["p"] * 2.0))
     assert [t["p"] for t in after[1]["transforms"]] == [t["p"] for t in before[1]["transforms"]]  # members: selection weights
     assert adjusted.text.case.upper == adjustment.case["upper"]
-    assert recipe.text.case.upper == 0.15  # the original is untouched
+    assert recipe.text.case.upper == original_upper != adjusted.text.case.upper  # the original is untouched
     assert adjusted.fonts == recipe.fonts  # real crops say nothing about fonts
 
 
