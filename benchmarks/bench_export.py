@@ -44,8 +44,8 @@ def write_synthetic_dataset(root: Path, samples: int, shards: int = 8) -> Path:
     from PIL import Image, ImageDraw
 
     from synthocr.dataset import DATASET_INFO, shard_name
-    from synthocr.records import Record, encode_example
-    from synthocr.tfrecord import TFRecordWriter
+    from synthocr.dataset.records import Record, encode_example
+    from synthocr.dataset.tfrecord import TFRecordWriter
 
     rng = random.Random(0)
     words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 10))) for _ in range(64)]

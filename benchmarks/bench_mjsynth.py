@@ -31,11 +31,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from synthocr.records import encode_example
+from synthocr.dataset.records import encode_example
 from synthocr.sources import decoded_size
 from synthocr.sources.fake_mjsynth import make_fake_mjsynth
 from synthocr.sources.mjsynth import iter_mjsynth, select_annotation_lines
-from synthocr.tfrecord import TFRecordWriter
+from synthocr.dataset.tfrecord import TFRecordWriter
 
 TARGET_PER_CORE = 3000.0
 

@@ -60,7 +60,7 @@ def with_demo_splits(recipe: Any, count: int) -> Any:
 
 def dataset_for(recipe: Any, count: int, work: Path, workers: int, label: str) -> Path:
     """The dataset of `recipe` with the demo's splits of `count`, generated once under `work`."""
-    from synthocr.generate import GenerateOptions, generate
+    from synthocr.dataset.generate import GenerateOptions, generate
 
     recipe = with_demo_splits(recipe, count)
     out = work / f"data-{label}-{recipe.digest()[:10]}-{count}"

@@ -118,7 +118,7 @@ def run_demo(options: DemoOptions, on_stage: Callable[[str], None] = lambda mess
              train_verbose: int = 2) -> DemoResult:
     """Runs the demo; `on_stage` hears each stage start, `on_note` the details, `on_generate` the
     generation progress (on_start(total, done), on_progress(n)); `train_verbose` is Keras's."""
-    from synthocr.generate import GenerateOptions, generate
+    from synthocr.dataset.generate import GenerateOptions, generate
     from synthocr.recipe import load_recipe
 
     started = time.perf_counter()
@@ -142,7 +142,7 @@ def run_demo(options: DemoOptions, on_stage: Callable[[str], None] = lambda mess
     out.mkdir(parents=True, exist_ok=True)
 
     on_stage(f"1/4 generate: {options.count:,} samples from {shown_path(recipe_path)} into {data_dir}")
-    from synthocr.preview import write_contact_sheet
+    from synthocr.synth.preview import write_contact_sheet
 
     sample_sheet = out / "samples.png"
     if not sample_sheet.is_file():

@@ -39,7 +39,7 @@ def demo(
         raise UserError(f"--count {count}: the demo needs at least 500 samples to have val and test splits worth reading")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from synthocr.demo import DemoOptions, run_demo, shown_path
-    from synthocr.generate import default_workers
+    from synthocr.dataset.generate import default_workers
     from synthocr.report import print_report
 
     options = DemoOptions(out_dir=out, minutes=minutes, count=count, workers=workers or default_workers(), recipe=recipe,

@@ -43,8 +43,8 @@ def gap(
     from rich.markup import escape
     from rich.table import Table
 
-    from synthocr.gap import GapRequest, run_gap
-    from synthocr.gap_html import write_gap
+    from synthocr.report.gap import GapRequest, run_gap
+    from synthocr.report.gap_html import write_gap
 
     console = Console()
     with console.status("reading both sides and measuring"):

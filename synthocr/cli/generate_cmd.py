@@ -106,7 +106,7 @@ def generate(
     beam_option: Annotated[Optional[list[str]], typer.Option(help="A Beam pipeline option K=V (repeatable), e.g. runner=DataflowRunner.")] = None,
 ) -> None:
     """Render, augment and write a dataset of TFRecord shards with its manifests."""
-    from synthocr.generate import GenerateOptions, default_workers, generate as run_generate
+    from synthocr.dataset.generate import GenerateOptions, default_workers, generate as run_generate
     from synthocr.recipe import load_recipe
 
     if overwrite and resume:
@@ -164,7 +164,7 @@ def _apply_mix_options(recipe, mjsynth: Path | None, fraction: float | None):  #
 
 
 def _weights_from_report(recipe, report_csv: Path) -> tuple[dict[str, float], str]:  # type: ignore[no-untyped-def]
-    from synthocr.fonts import discover_fonts
+    from synthocr.synth.fonts import discover_fonts
     from synthocr.report.weights import weights_from_report
 
     column, factors = weights_from_report(report_csv)
@@ -190,7 +190,7 @@ def preview(
     show_rejects: Annotated[bool, typer.Option("--show-rejects", help="Under each row, the draws that failed a label check, framed in red with the reason.")] = False,
 ) -> None:
     """A contact sheet: one row of samples per font, the font's name beside its row."""
-    from synthocr.preview import SheetOptions, write_contact_sheet
+    from synthocr.synth.preview import SheetOptions, write_contact_sheet
     from synthocr.recipe import load_recipe
 
     options = SheetOptions(per_font=per_font, fonts=font, boxes=boxes, show_rejects=show_rejects)
@@ -210,7 +210,7 @@ def fonts(
     recipe: Annotated[Optional[Path], typer.Option(help="Recipe whose charset coverage is shown.")] = None,
 ) -> None:
     """List fonts with family, style, category, licence and the share of the charset each renders."""
-    from synthocr.fonts import blank_characters, discover_fonts, scan_directory
+    from synthocr.synth.fonts import blank_characters, discover_fonts, scan_directory
     from synthocr.paths import bundled
     from synthocr.recipe import DEFAULT_CHARSET, load_recipe
 

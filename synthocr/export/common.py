@@ -16,8 +16,8 @@ from typing import Any
 
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
 from synthocr.errors import UserError
-from synthocr.records import KEY_FORMAT, KEY_IMAGE, KEY_TEXT, Record, decode_example, decode_features, read_varint
-from synthocr.tfrecord import read_records
+from synthocr.dataset.records import KEY_FORMAT, KEY_IMAGE, KEY_TEXT, Record, decode_example, decode_features, read_varint
+from synthocr.dataset.tfrecord import read_records
 
 EXPORT_FILE = "synthocr_export.json"
 FORMATS = ("lmdb", "paddle", "hf")
@@ -74,7 +74,7 @@ def bytes_features(payload: bytes, wanted: tuple[bytes, ...] = _WANTED) -> dict[
     three keys is about 4x faster, which is what lets LMDB export copy bytes at tens of thousands
     of samples a second. Anything unexpected falls back to the full parser.
 
-    >>> from synthocr.records import Record, encode_example
+    >>> from synthocr.dataset.records import Record, encode_example
     >>> payload = encode_example(Record("a", b"PNG", "png", 32, 80, "hi", "f", "synth", 7))
     >>> bytes_features(payload)[b"text"]
     b'hi'

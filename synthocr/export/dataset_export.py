@@ -1,6 +1,6 @@
 """`export`: a synthocr dataset's splits copied, streaming, into LMDB, PaddleOCR or Hugging Face Parquet.
 
-No TensorFlow: shards are read with `synthocr.tfrecord` and parsed with `synthocr.records`.
+No TensorFlow: shards are read with `synthocr.dataset.tfrecord` and parsed with `synthocr.dataset.records`.
 
 >>> from synthocr.export.common import FORMATS
 >>> FORMATS

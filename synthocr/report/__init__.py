@@ -5,7 +5,7 @@
 >>> report = build_report(Path("run/predictions.parquet"), by=("font",))  # doctest: +SKIP
 >>> print_report(report, Console(), limit=10)  # doctest: +SKIP
 
-No TensorFlow anywhere in this package: shards are read with `synthocr.tfrecord`.
+No TensorFlow anywhere in this package: shards are read with `synthocr.dataset.tfrecord`.
 """
 
 from __future__ import annotations

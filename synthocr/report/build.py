@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
-from synthocr.attributes import ATTRIBUTE_COLUMNS
+from synthocr.report.attributes import ATTRIBUTE_COLUMNS
 from synthocr.errors import UserError
 from synthocr.report.confusions import Confusion, confusion_label, confusions, summary_text
 from synthocr.report.grouping import GroupColumn, check_columns, group_column
@@ -211,7 +211,7 @@ def _output_names(by: Sequence[str]) -> tuple[str, ...]:
 
 
 def most_telling_attribute(frame: pd.DataFrame, min_samples: int) -> str | None:
-    """The attribute column (`synthocr.attributes`) whose groups of at least `min_samples` samples
+    """The attribute column (`synthocr.report.attributes`) whose groups of at least `min_samples` samples
     span the widest range of word accuracy (highest minus lowest); None when no attribute
     column has two such groups. Ties go to the first in `ATTRIBUTE_COLUMNS`."""
     best, best_spread = None, -1.0

@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from synthocr.records import decode_example
-from synthocr.tfrecord import read_records
+from synthocr.dataset.records import decode_example
+from synthocr.dataset.tfrecord import read_records
 
 MAX_HEIGHT = 48
 MAX_WIDTH = 360

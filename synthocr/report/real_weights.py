@@ -2,7 +2,7 @@
 
 `--weights-from` re-weights fonts by their errors on the synthetic test split; on real words that
 pushed script and display faces that real scenes rarely use, and lowered real accuracy. Real
-crops carry no font, but they carry the attributes of `synthocr.attributes`, so this steers the
+crops carry no font, but they carry the attributes of `synthocr.report.attributes`, so this steers the
 recipe components those attributes map to. Errors are counted in the benchmark convention
 (a-z0-9, caseless), the fair one for real labels.
 
@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthocr.attributes import case_class
+from synthocr.report.attributes import case_class
 from synthocr.errors import UserError
 from synthocr.report.weights import error_factors
 from synthocr.training.scoring import benchmark_form

@@ -1,6 +1,6 @@
 """Readers of existing labelled word images (MJSynth, labels.tsv) and the image check they share.
 
-Each reader streams `synthocr.records.Record` objects with the original image bytes untouched,
+Each reader streams `synthocr.dataset.records.Record` objects with the original image bytes untouched,
 except images that `tf.io.decode_image` cannot read with 1 or 3 channels (GIF and BMP with 1,
 CMYK JPEG with either): those are converted to PNG when read (`tf_readable`), so that training
 never meets an image it cannot decode. An image is only kept if it really decodes: zero-byte, truncated and undecodable files are skipped

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from synthocr.errors import UserError
-from synthocr.records import Record
+from synthocr.dataset.records import Record
 from synthocr.sources import ImageFile, Skip, SkipCallback, read_image_file
 
 LABELS_FILE = "labels.tsv"

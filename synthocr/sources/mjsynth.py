@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from synthocr.errors import UserError
-from synthocr.records import FONT_MJSYNTH, SOURCE_MJSYNTH, Record
+from synthocr.dataset.records import FONT_MJSYNTH, SOURCE_MJSYNTH, Record
 from synthocr.sources import ImageFile, Skip, SkipCallback, read_image_file
 
 SPLITS = ("train", "val", "test")

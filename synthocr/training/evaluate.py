@@ -1,7 +1,7 @@
 """`evaluate`: reads every sample of a dataset split, a labels.tsv or an MJSynth root and scores it.
 
 One row per sample goes to predictions.parquet (the columns are listed in `ROW_COLUMNS`, then the
-image and text attributes of `synthocr.attributes` for every source, then the sample's meta
+image and text attributes of `synthocr.report.attributes` for every source, then the sample's meta
 flattened). Shards go through the training pipeline's own `preprocess_image`;
 images that cannot be decoded are skipped and counted, never scored as wrong.
 """
@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synthocr.attributes import ATTRIBUTE_COLUMNS, sample_attributes
+from synthocr.report.attributes import ATTRIBUTE_COLUMNS, sample_attributes
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
 from synthocr.errors import UserError
-from synthocr.records import Record
+from synthocr.dataset.records import Record
 from synthocr.sources.labels_tsv import LABELS_FILE, iter_labels_tsv, label_characters, resolve_labels_file
 from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
 from synthocr.training.scoring import score, summarise
@@ -110,7 +110,7 @@ def _shard_batches(files: list[str], recognizer: Any, batch_size: int, limit: in
     import tensorflow as tf
 
     from synthocr.training.pipeline import AUTOTUNE, indexed_shard_records, parse_record, preprocess_image
-    from synthocr.records import KEY_IMAGE
+    from synthocr.dataset.records import KEY_IMAGE
 
     from synthocr.dataset import count_records
 
@@ -167,7 +167,7 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
     """Writes predictions.parquet for the data and returns the accuracies and what was skipped."""
     import pandas as pd
 
-    from synthocr.records import decode_example
+    from synthocr.dataset.records import decode_example
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
 
     recognizer = load_recognizer(request.model)

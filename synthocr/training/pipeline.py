@@ -14,7 +14,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from synthocr.records import KEY_FONT, KEY_FORMAT, KEY_ID, KEY_IMAGE, KEY_META, KEY_SOURCE, KEY_TEXT
+from synthocr.dataset.records import KEY_FONT, KEY_FORMAT, KEY_ID, KEY_IMAGE, KEY_META, KEY_SOURCE, KEY_TEXT
 from synthocr.training.charset import Charset
 
 AUTOTUNE = tf.data.AUTOTUNE

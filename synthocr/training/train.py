@@ -157,7 +157,7 @@ def _split_count(info: dict[str, Any], split: str, files: list[str]) -> int:
     count = info.get("splits", {}).get(split, {}).get("count")
     if isinstance(count, int) and count > 0:
         return count
-    from synthocr.tfrecord import read_records
+    from synthocr.dataset.tfrecord import read_records
 
     return sum(1 for f in files for _ in read_records(f, verify=False))
 

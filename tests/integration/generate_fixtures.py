@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from synthocr.fonts import trdg_latin_dir
+from synthocr.synth.fonts import trdg_latin_dir
 
 FONT_FILES = ("DroidSans.ttf", "Lato-Bold.ttf", "OpenSans-Italic.ttf")
 WORDS = ["alpha", "Bravo", "charlie", "DELTA", "echo", "foxtrot", "golf", "Hotel", "india", "juliet", "kilo", "lima"]

@@ -38,7 +38,7 @@ def test_a_malformed_beam_option_is_one_line(tmp_path: Path) -> None:
 
 def test_remote_paths_go_through_tensorflow_file_api(tmp_path: Path) -> None:
     tf = pytest.importorskip("tensorflow")
-    from synthocr.generate import GenerateOptions, generate
+    from synthocr.dataset.generate import GenerateOptions, generate
     from synthocr.recipe import load_recipe
 
     recipe = load_recipe(make_recipe(tmp_path / "r", splits={"train": 20, "val": 0, "test": 0}))

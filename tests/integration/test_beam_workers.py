@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from synthocr.generate import ShardWriter, plan_shards
+from synthocr.dataset.generate import ShardWriter, plan_shards
 from synthocr.recipe import load_recipe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ LAUNCHER = """
 import pickle, sys
 import synthocr
 from synthocr.recipe import portable_recipe
-from synthocr.generate import plan_shards
+from synthocr.dataset.generate import plan_shards
 from synthocr.paths import bundled
 from synthocr.recipe import load_recipe
 assert synthocr.__file__.startswith(sys.argv[1]), synthocr.__file__
@@ -36,9 +36,9 @@ with open(sys.argv[2], "wb") as f:
 WORKER = """
 import pickle, sys
 import synthocr
-from synthocr.beam import write_shard
+from synthocr.dataset.beam import write_shard
 from synthocr.errors import UserError
-from synthocr.sample import FactoryOptions
+from synthocr.synth.sample import FactoryOptions
 assert synthocr.__file__.startswith(sys.argv[1]), synthocr.__file__
 with open(sys.argv[2], "rb") as f:
     as_launched, shipped, task = pickle.load(f)

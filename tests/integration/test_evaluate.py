@@ -72,7 +72,7 @@ def test_evaluate_labels_tsv_skips_and_counts_an_undecodable_image(run_dir: Path
 
 
 def test_records_with_corrupt_images_in_shards_are_skipped_and_counted(run_dir: Path, tmp_path: Path) -> None:
-    from synthocr.records import Record
+    from synthocr.dataset.records import Record
     from synthocr.training.evaluate import EvalRequest, evaluate
 
     broken = Record("broken", b"not an image", "png", 32, 10, "cat", "Roboto-Regular", "synth", 1, {})

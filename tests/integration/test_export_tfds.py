@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from synthocr.cli import app
 from synthocr.dataset import DATASET_INFO, LEGACY_DATASET_INFO, is_dataset_dir, iter_records, read_dataset_info
-from synthocr.tfds_metadata import TFDS_FEATURES, TFDS_INFO
+from synthocr.dataset.tfds_metadata import TFDS_FEATURES, TFDS_INFO
 
 from .generate_fixtures import make_recipe
 

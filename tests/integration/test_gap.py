@@ -10,7 +10,7 @@ from PIL import Image, ImageOps
 from typer.testing import CliRunner
 
 from synthocr.cli import app
-from synthocr.gap import GapRequest, normalised_distance, run_gap, total_variation
+from synthocr.report.gap import GapRequest, normalised_distance, run_gap, total_variation
 
 from .train_fixtures import make_records, write_dataset
 

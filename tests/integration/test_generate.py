@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from synthocr.cli import app
 from synthocr.dataset import DATASET_INFO, iter_records, list_shards, read_dataset_info
-from synthocr.generate import GenerateOptions, generate
+from synthocr.dataset.generate import GenerateOptions, generate
 from synthocr.recipe import load_recipe
 
 from .generate_fixtures import make_font_without, make_recipe, read_tree
@@ -141,7 +141,7 @@ def test_a_font_lacking_a_glyph_is_never_used_for_it(tmp_path: Path) -> None:
     folder = tmp_path / "r"
     fonts = folder / "fonts"
     fonts.mkdir(parents=True)
-    from synthocr.fonts import trdg_latin_dir
+    from synthocr.synth.fonts import trdg_latin_dir
 
     make_font_without(trdg_latin_dir() / "DroidSans.ttf", fonts / "NoQ.ttf", "qQ")
     make_font_without(trdg_latin_dir() / "Lato-Bold.ttf", fonts / "Full.ttf", "")

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from synthocr.cli import app
 from synthocr.dataset import iter_records, read_dataset_info
-from synthocr.fonts import blank_characters, scan_directory
+from synthocr.synth.fonts import blank_characters, scan_directory
 from synthocr.recipe import load_recipe
-from synthocr.sample import SampleFactory
+from synthocr.synth.sample import SampleFactory
 
 from .generate_fixtures import make_recipe
 
@@ -124,7 +124,7 @@ def _font_with_a_blank_glyph(source: Path, target: Path, blank: str) -> Path:
 
 
 def test_a_font_that_draws_a_character_blank_never_renders_it(tmp_path: Path) -> None:
-    from synthocr.fonts import trdg_latin_dir
+    from synthocr.synth.fonts import trdg_latin_dir
 
     fonts = tmp_path / "r" / "fonts"
     fonts.mkdir(parents=True)

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from synthocr.cli import app
 from synthocr.dataset import iter_records, read_dataset_info
-from synthocr.generate import GenerateOptions, generate
-from synthocr.mixing import interleave
+from synthocr.dataset.generate import GenerateOptions, generate
+from synthocr.dataset.mixing import interleave
 from synthocr.recipe import load_recipe
 from synthocr.sources.fake_mjsynth import make_fake_mjsynth
 

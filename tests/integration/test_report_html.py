@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageStat
 
-from synthocr.records import Record
+from synthocr.dataset.records import Record
 from synthocr.report import build_report
 
 from .test_report import fabricate_predictions

@@ -11,8 +11,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from synthocr.dataset import DATASET_INFO, shard_name
-from synthocr.records import Record, encode_example
-from synthocr.tfrecord import TFRecordWriter
+from synthocr.dataset.records import Record, encode_example
+from synthocr.dataset.tfrecord import TFRecordWriter
 
 FONT_DIR = Path(__file__).resolve().parents[2] / ".venv/lib/python3.11/site-packages/trdg/fonts/latin"
 FONTS = ("Roboto-Regular", "OpenSans-Regular", "DroidSans-Bold")

@@ -8,7 +8,7 @@ import yaml
 from typer.testing import CliRunner
 
 from synthocr.cli import app
-from synthocr.generate import GenerateOptions, generate
+from synthocr.dataset.generate import GenerateOptions, generate
 from synthocr.recipe import load_recipe
 from tests.integration.generate_fixtures import make_recipe, read_tree
 

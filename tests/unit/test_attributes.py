@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from synthocr.attributes import (
+from synthocr.report.attributes import (
     ATTRIBUTE_COLUMNS, case_class, colourfulness, decode_rgb, image_attributes, noise_sigma, sample_attributes,
     sharpness, text_attributes,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from synthocr.export.common import bytes_features
-from synthocr.records import Record, decode_features, encode_example, _bytes_feature, _field
+from synthocr.dataset.records import Record, decode_features, encode_example, _bytes_feature, _field
 
 
 @pytest.mark.parametrize("image_size", [0, 5, 200, 70_000])  # 1-, 2- and 3-byte length varints

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from synthocr.errors import UserError
-from synthocr.records import Record, decode_example, encode_example
+from synthocr.dataset.records import Record, decode_example, encode_example
 from synthocr.sources import Skip, decoded_size
 from synthocr.sources.fake_mjsynth import BROKEN_REASONS, FakeMJSynth, make_fake_mjsynth
 from synthocr.sources.mjsynth import (

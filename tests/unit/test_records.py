@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from synthocr.records import Record, decode_example, decode_features, encode_example
-from synthocr.tfrecord import TFRecordWriter, frame, read_records
+from synthocr.dataset.records import Record, decode_example, decode_features, encode_example
+from synthocr.dataset.tfrecord import TFRecordWriter, frame, read_records
 
 RECORD = Record("s-1", b"\x89PNG\r\n\x1a\nxyz", "png", 32, 117, "Straße 42", "DejaVuSans-Bold", "synth", -3,
                 {"skew": -1.25, "augment": ["GaussNoise"], "background": "image"})

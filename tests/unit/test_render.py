@@ -10,8 +10,8 @@ import numpy as np
 import PIL
 from PIL import ImageFont
 
-from synthocr.fonts import trdg_latin_dir
-from synthocr.render import TextStyle, prepare_trdg, reference_ink, render_text
+from synthocr.synth.fonts import trdg_latin_dir
+from synthocr.synth.render import TextStyle, prepare_trdg, reference_ink, render_text
 
 FONT = str(trdg_latin_dir() / "DroidSans.ttf")
 BUNDLED = Path(__file__).resolve().parents[2] / "fonts"
@@ -79,7 +79,7 @@ def test_character_labels_come_from_the_same_pass_and_follow_a_distortion() -> N
 
 def test_importing_trdg_does_not_import_tensorflow() -> None:
     script = (
-        "import sys; from synthocr.render import prepare_trdg; prepare_trdg();"
+        "import sys; from synthocr.synth.render import prepare_trdg; prepare_trdg();"
         "import trdg.generators, trdg.data_generator; print('tensorflow' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from synthocr.errors import UserError
-from synthocr.listings import read_listing
+from synthocr.synth.listings import read_listing
 from synthocr.recipe import FontsConfig
 
 FONT_SUFFIXES = (".ttf", ".otf")

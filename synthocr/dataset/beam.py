@@ -18,13 +18,13 @@ from typing import Any
 
 from synthocr.errors import UserError
 from synthocr.recipe import Recipe, local_recipe, portable_recipe
-from synthocr.sample import FactoryOptions
+from synthocr.synth.sample import FactoryOptions
 
 _WRITERS: dict[tuple[str, str], Any] = {}
 
 
 def _writer(recipe: Recipe, out_dir: str, options: FactoryOptions) -> Any:
-    from synthocr.generate import ShardWriter
+    from synthocr.dataset.generate import ShardWriter
 
     key = (recipe.digest() + repr(options), out_dir)
     if key not in _WRITERS:

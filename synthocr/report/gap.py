@@ -1,6 +1,6 @@
 """`gap`: where a synthetic dataset differs from the user's real images, attribute by attribute, worst first.
 
-For each attribute of `synthocr.attributes`, the synthetic and the real values are compared:
+For each attribute of `synthocr.report.attributes`, the synthetic and the real values are compared:
 - numeric attributes: the 1-Wasserstein distance (`scipy.stats.wasserstein_distance`) between
   the two samples, divided by the standard deviation of both pooled, on a log scale
   (`log1p`) for the skewed ones (`LOG_SCALE`: sharpness, noise, colourfulness, sizes). 0 means
@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthocr.attributes import IMAGE_ATTRIBUTES, NUMERIC_ATTRIBUTES, decode_rgb, image_attributes, text_attributes
+from synthocr.report.attributes import IMAGE_ATTRIBUTES, NUMERIC_ATTRIBUTES, decode_rgb, image_attributes, text_attributes
 from synthocr.errors import UserError
 
 LOG_SCALE = ("image_width", "image_height", "image_aspect", "image_sharpness", "image_noise", "image_colourfulness")
@@ -93,7 +93,7 @@ class Side:
 @dataclass
 class GapResult:
     """The attribute table (gap.csv), the text findings (gap_text.csv), both sides and notes;
-    `synthocr.gap_html.write_gap` writes them with gap.html."""
+    `synthocr.report.gap_html.write_gap` writes them with gap.html."""
 
     table: pd.DataFrame
     text_gaps: pd.DataFrame
@@ -139,8 +139,8 @@ def total_variation(a: Iterable[Any], b: Iterable[Any]) -> float:
 
 def _read_synthetic(request: GapRequest, rng: np.random.Generator) -> tuple[Side, str]:
     from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
-    from synthocr.records import decode_example
-    from synthocr.tfrecord import read_records
+    from synthocr.dataset.records import decode_example
+    from synthocr.dataset.tfrecord import read_records
 
     data = request.dataset
     if not (data.is_dir() and is_dataset_dir(data)):

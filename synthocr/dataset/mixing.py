@@ -21,7 +21,7 @@ import numpy as np
 
 from synthocr.errors import UserError
 from synthocr.recipe import Recipe
-from synthocr.records import Record
+from synthocr.dataset.records import Record
 
 SYNTH = 0
 _SPARE_SHARE = 0.05

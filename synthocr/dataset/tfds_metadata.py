@@ -3,7 +3,7 @@
 With both beside the shards, `tfds.builder_from_directory(DIR).as_dataset(split="train")` yields
 decoded images and texts; our own metadata lives in `synthocr_info.json` (`dataset.DATASET_INFO`).
 The files are what `tfds.folder_dataset.write_metadata` writes, built here from the feature keys
-of `synthocr.records`, so that generation needs neither TensorFlow nor tensorflow-datasets.
+of `synthocr.dataset.records`, so that generation needs neither TensorFlow nor tensorflow-datasets.
 Each `a/b` key becomes field `b` of a nested feature `a`: `ex["image"]["encoded"]` is the image.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from synthocr import storage
-from synthocr.records import BYTES_KEYS, INT64_KEYS, KEY_IMAGE
+from synthocr.dataset import storage
+from synthocr.dataset.records import BYTES_KEYS, INT64_KEYS, KEY_IMAGE
 
 TFDS_INFO = "dataset_info.json"
 TFDS_FEATURES = "features.json"

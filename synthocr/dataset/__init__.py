@@ -2,7 +2,7 @@
 
 Shards are named the TensorFlow Datasets way, `{name}-{split}.tfrecord-{i:05d}-of-{n:05d}`, beside
 `synthocr_info.json` and one `{split}.parquet` manifest per split. `dataset_info.json` and
-`features.json` are TFDS's (`synthocr.tfds_metadata`); datasets written before they were there
+`features.json` are TFDS's (`synthocr.dataset.tfds_metadata`); datasets written before they were there
 kept our info under `dataset_info.json`, which is still read. Nothing here imports TensorFlow.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from synthocr.errors import UserError
-from synthocr.records import Record, decode_example
-from synthocr.tfrecord import read_records
+from synthocr.dataset.records import Record, decode_example
+from synthocr.dataset.tfrecord import read_records
 
 DATASET_INFO = "synthocr_info.json"
 LEGACY_DATASET_INFO = "dataset_info.json"  # our info's name before TFDS's file took it
@@ -89,7 +89,7 @@ def checked_records(shard: str | Path) -> Iterator[bytes]:
     """The payloads of one shard; a truncated or corrupt record is a UserError naming shard and record.
 
     >>> import tempfile
-    >>> from synthocr.tfrecord import frame
+    >>> from synthocr.dataset.tfrecord import frame
     >>> shard = Path(tempfile.mkdtemp()) / "x-train.tfrecord-00000-of-00001"
     >>> _ = shard.write_bytes(frame(b"one") + frame(b"two")[:-3])
     >>> list(checked_records(shard))  # doctest: +ELLIPSIS

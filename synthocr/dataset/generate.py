@@ -26,20 +26,22 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synthocr import __version__, storage
+from synthocr import __version__
+
+from synthocr.dataset import storage
 from synthocr.dataset import DATASET_INFO, SPLITS, shard_name
 from synthocr.errors import UserError
-from synthocr.mixing import MixLoader, ShardMix, ShardMixer, plan_mix
+from synthocr.dataset.mixing import MixLoader, ShardMix, ShardMixer, plan_mix
 from synthocr.recipe import Recipe
-from synthocr.records import (
+from synthocr.dataset.records import (
     BYTES_KEYS,
     INT64_KEYS,
     Record,
     encode_example,
 )
-from synthocr.sample import FactoryOptions, SampleFactory
-from synthocr.text import word_list_path
-from synthocr.tfrecord import frame
+from synthocr.synth.sample import FactoryOptions, SampleFactory
+from synthocr.synth.text import word_list_path
+from synthocr.dataset.tfrecord import frame
 
 PARTS_DIR = ".parts"
 RUN_FILE = ".synthocr-run.json"
@@ -338,7 +340,7 @@ def input_digests(recipe: Recipe) -> dict[str, str]:
     word list, font or background that changed in place. MJSynth and the images of labels.tsv
     files are left out (millions of files); the labels files themselves are in.
     """
-    from synthocr.fonts import trdg_latin_dir
+    from synthocr.synth.fonts import trdg_latin_dir
     from synthocr.sources.labels_tsv import resolve_labels_file
 
     digests: dict[str, str] = {}
@@ -532,7 +534,7 @@ def generate(
 
         workers = max(1, min(options.workers, len(todo)))
         if options.runner == "beam":
-            from synthocr.beam import run_beam
+            from synthocr.dataset.beam import run_beam
 
             run_beam(recipe, out_dir, [(t, mixes.get(t)) for t in todo], factory_options, list(options.beam_options))
         elif workers == 1:
@@ -662,7 +664,7 @@ def _finalise(
             for f in font_list
         ],
     }
-    from synthocr.tfds_metadata import write_tfds_metadata
+    from synthocr.dataset.tfds_metadata import write_tfds_metadata
 
     write_tfds_metadata(out_dir, info)  # TFDS's dataset_info.json and features.json; ours lands last
     text = json.dumps(info, indent=2, ensure_ascii=False) + "\n"

@@ -17,16 +17,16 @@ from typing import Any
 import cv2
 import numpy as np
 
-from synthocr import integrity
-from synthocr.augment import Augmented, Augmenter
-from synthocr.backgrounds import BackgroundSampler, hex_to_rgb, luma
-from synthocr.colors import draw_color
+from synthocr.synth import integrity
+from synthocr.synth.augment import Augmented, Augmenter
+from synthocr.synth.backgrounds import BackgroundSampler, hex_to_rgb, luma
+from synthocr.synth.colors import draw_color
 from synthocr.errors import UserError
-from synthocr.fonts import FontInfo, FontSampler, discover_fonts
+from synthocr.synth.fonts import FontInfo, FontSampler, discover_fonts
 from synthocr.recipe import Recipe
-from synthocr.records import SOURCE_SYNTH, Record
-from synthocr.render import TextStyle, render_text
-from synthocr.text import TextSampler
+from synthocr.dataset.records import SOURCE_SYNTH, Record
+from synthocr.synth.render import TextStyle, render_text
+from synthocr.synth.text import TextSampler
 
 SPLIT_CODES = {"train": 1, "val": 2, "test": 3}
 MAX_TEXT_DRAWS = 50

@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from synthocr.errors import UserError
 from synthocr.recipe import Recipe
-from synthocr.sample import Rejected, SampleFactory
+from synthocr.synth.sample import Rejected, SampleFactory
 
 LABEL_WIDTH = 230
 GAP = 6

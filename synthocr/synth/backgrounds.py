@@ -12,9 +12,9 @@ from typing import Any
 import cv2
 import numpy as np
 
-from synthocr.colors import draw_color
+from synthocr.synth.colors import draw_color
 from synthocr.errors import UserError
-from synthocr.listings import read_listing
+from synthocr.synth.listings import read_listing
 from synthocr.recipe import BackgroundsConfig
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".bmp")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pathlib import Path
 
-from synthocr.gap import CATEGORICAL, GAP_CSV, GAP_HTML, LOG_SCALE, TEXT_GAP_CSV, GapResult
+from synthocr.report.gap import CATEGORICAL, GAP_CSV, GAP_HTML, LOG_SCALE, TEXT_GAP_CSV, GapResult
 
 BINS = 20
 WIDTH, HEIGHT = 260, 90
