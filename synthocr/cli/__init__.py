@@ -21,6 +21,13 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# How the command line spells the library parameters that UserError messages name (UserError.params).
+FLAG_NAMES: dict[str, str] = {
+    "out_dir": "--out",
+    "resume=True": "--resume",
+    "overwrite=True": "--overwrite",
+}
+
 
 def user_errors(func: F) -> F:
     """Turns a UserError into one line on stderr and exit code 2."""
@@ -30,7 +37,7 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except UserError as err:
-            typer.echo(f"error: {err}", err=True)
+            typer.echo(f"error: {err.spelled(FLAG_NAMES)}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
