@@ -26,6 +26,13 @@ FLAG_NAMES: dict[str, str] = {
     "out_dir": "--out",
     "resume=True": "--resume",
     "overwrite=True": "--overwrite",
+    "count": "--count",
+    "runner='beam'": "--runner beam",
+    "beam_options": "--beam-option",
+    "mjsynth_root": "--mjsynth PATH",
+    "mjsynth_fraction": "--mjsynth-fraction",
+    "report_csv": "--weights-from",
+    "by=font": "--by font",
 }
 
 
