@@ -27,9 +27,6 @@ from synthocr.errors import UserError
 from synthocr.recipe import Recipe
 from synthocr.synth.sample import FactoryOptions
 
-RUNNERS = ("local", "beam")
-
-
 @dataclass(frozen=True)
 class GenerateOptions:
     """How to run `generate`: where to, how many samples, with what, and on which runner."""
@@ -41,7 +38,7 @@ class GenerateOptions:
     resume: bool = False
     font_weights: dict[str, float] | None = None  # from a report (report.weights.font_weights_from_report)
     weights_origin: str | None = None
-    runner: str = "local"  # one of RUNNERS
+    runner: str = "local"  # local: this process or a process pool; beam: an Apache Beam pipeline
     beam_options: tuple[str, ...] = ()  # Beam pipeline options, e.g. ("--runner=DataflowRunner", ...)
 
 

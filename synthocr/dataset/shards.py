@@ -31,7 +31,6 @@ from synthocr.recipe import Recipe, local_recipe
 from synthocr.synth.sample import FactoryOptions, SampleFactory
 
 PROGRESS_EVERY = 16  # samples between two progress reports
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -124,6 +123,9 @@ def load_part(out_dir: str, task: ShardTask) -> ShardResult | None:
     if not storage.exists(part):
         return None
     return ShardResult.from_json(storage.read_text(part))
+
+
+Progress = Callable[[int], None]  # takes the number of samples written since the last call
 
 
 class ShardWriter:
