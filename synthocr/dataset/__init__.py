@@ -1,9 +1,11 @@
-"""A synthocr dataset directory on disk: shard names, `synthocr_info.json`, manifests, records.
+"""Reading a synthocr dataset directory: its info, its shards, its records.
 
 Shards are named the TensorFlow Datasets way, `{name}-{split}.tfrecord-{i:05d}-of-{n:05d}`, beside
-`synthocr_info.json` and one `{split}.parquet` manifest per split. `dataset_info.json` and
-`features.json` are TFDS's (`synthocr.dataset.tfds_metadata`); datasets written before they were there
-kept our info under `dataset_info.json`, which is still read. Nothing here imports TensorFlow.
+`synthocr_info.json` and one `{split}.parquet` manifest per split (every name and key:
+`synthocr.dataset.schema`). `dataset_info.json` and `features.json` are TFDS's
+(`synthocr.dataset.tfds_metadata`); datasets written before they were there kept our info under
+`dataset_info.json`, which is still read. Writing one: `synthocr.dataset.generate`. Nothing here
+imports TensorFlow.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ recipe's proportion. Which MJSynth lines fill them is chosen in one streaming pa
 alone (`select_annotation_lines`, memory O(k)); the chosen lines are dealt to shards in rank
 order, each shard with its own spares, so a broken image is replaced the same way whatever the
 number of workers. A shard whose spares run out fills the position with a synthetic sample and
-counts it.
+counts it. `apply_mix_options` points a recipe's MJSynth mix at another root or fraction.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from synthocr.recipe import Recipe
 from synthocr.dataset.records import Record
 from synthocr.dataset.schema import SPLIT_CODES
 
-SYNTH = 0
 _SPARE_SHARE = 0.05
 _MIN_SPARES = 8
 

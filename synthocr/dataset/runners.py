@@ -29,7 +29,7 @@ from synthocr.dataset.shards import Progress, ShardResult, ShardTask, ShardWrite
 from synthocr.errors import UserError
 from synthocr.recipe import portable_recipe
 
-ShardJob = tuple[ShardTask, "ShardMix | None"]
+ShardJob = tuple[ShardTask, ShardMix | None]  # a shard and its mix, as runners take them
 OnResult = Callable[[ShardResult], None]
 
 
