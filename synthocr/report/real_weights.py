@@ -42,7 +42,7 @@ import pandas as pd
 from synthocr.report.attributes import case_class
 from synthocr.errors import UserError
 from synthocr.report.weights import error_factors
-from synthocr.training.scoring import benchmark_form
+from synthocr.metrics import benchmark_match
 
 FLOOR_SHARE = 0.05
 MAX_P = 0.95
@@ -94,7 +94,7 @@ def read_real_predictions(paths: Sequence[Path]) -> pd.DataFrame:
         raise UserError("weights_from_real: give at least one predictions.parquet of real images")
     frame = pd.concat(frames, ignore_index=True)
     texts, predictions = frame["text"].fillna("").astype(str), frame["prediction"].fillna("").astype(str)
-    frame["wrong"] = [benchmark_form(t) != benchmark_form(p) for t, p in zip(texts, predictions)]
+    frame["wrong"] = [not benchmark_match(t, p) for t, p in zip(texts, predictions)]
     if "text_case" not in frame.columns:
         frame["text_case"] = texts.map(case_class)
     return frame
