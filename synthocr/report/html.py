@@ -16,14 +16,12 @@ import base64
 import math
 from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from synthocr.report.confusions import confusion_label
-
-if TYPE_CHECKING:
-    from synthocr.report.build import Example, Report
+from synthocr.report.result import Example, Report
 
 CHART_WIDTH = 820
 LABEL_WIDTH = 230

@@ -18,7 +18,8 @@ from synthocr.cli import app
 from synthocr.errors import UserError
 from synthocr.report import build_report, grouping, print_report, stats, weights
 from synthocr.report import confusions as confusions_module
-from synthocr.report.confusions import confusions, count_confusions
+from synthocr.report.confusions import count_confusions
+from synthocr.metrics import edit_operations as confusions
 from synthocr.report.grouping import float_buckets, group_column, integer_buckets
 from synthocr.report.stats import two_proportion_p_value, wilson_interval
 
