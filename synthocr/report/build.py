@@ -38,7 +38,6 @@ import pandas as pd
 
 from synthocr.errors import UserError
 from synthocr.predictions import CONFIDENCE, EDIT_DISTANCE, EXACT, FONT, PREDICTION, SOURCE, TEXT
-from synthocr.report import tables
 from synthocr.report.attributes import ATTRIBUTE_COLUMNS
 from synthocr.report.confusions import Confusion, confusion_table, group_confusions, summary_text, top_confusions
 from synthocr.report.grouping import GroupColumn, check_columns, group_column
@@ -47,6 +46,9 @@ from synthocr.report.images import load_images
 from synthocr.report.predictions_check import read_predictions
 from synthocr.report.result import (
     COMPARE_CSV, CONFUSIONS_CSV, REPORT_CSV, REPORT_DIR, REPORT_HTML, REPORT_PARQUET, Example, Report,
+)
+from synthocr.report.tables import (
+    STAT_COLUMNS, compare_overall, compare_tables, group_stats, output_names, overall_stats, rank_groups, worst_misreads,
 )
 
 DEFAULT_BY = (FONT,)
@@ -172,16 +174,16 @@ def compute_report(
     chosen = resolve_by(frame, by, predictions, notes, min_samples)
     main, other = _sides(frame, predictions, chosen, None if compare is None else Path(compare))
     notes += _grouping_notes(main.columns)
-    names = tables.output_names(chosen)
-    overall = tables.overall_stats(frame)
-    grouped = tables.group(frame, main.columns, names)
-    table = tables.rank(grouped.table, names, overall, min_samples)
+    names = output_names(chosen)
+    overall = overall_stats(frame)
+    grouped = group_stats(frame, main.columns, names)
+    table = rank_groups(grouped.table, names, overall, min_samples)
     by_group, overall_counts = group_confusions(frame[TEXT], frame[PREDICTION], frame[EDIT_DISTANCE], grouped.rows)
     keys = [tuple(str(v) for v in values) for values in table[list(names)].itertuples(index=False)]
-    worst = {key: tables.worst(frame, grouped.rows[key], WORST_EXAMPLES) for key in keys}
+    worst = {key: worst_misreads(frame, grouped.rows[key], WORST_EXAMPLES) for key in keys}
     table["top_confusions"] = [summary_text(by_group[k], TOP_CONFUSIONS) for k in keys]
     table["worst_examples"] = ["; ".join(f"{t}→{p}" for t, p in zip(worst[k][TEXT], worst[k][PREDICTION])) for k in keys]
-    table = table[[*names, *tables.STAT_COLUMNS]]
+    table = table[[*names, *STAT_COLUMNS]]
     out_dir = Path(out_dir) if out_dir is not None else predictions.parent / REPORT_DIR
     report = Report(
         predictions=predictions, by=chosen, overall=overall, groups=table,
@@ -190,11 +192,11 @@ def compute_report(
         overall_confusions=top_confusions(overall_counts, TOP_CONFUSIONS), group_confusions=_top({k: by_group[k] for k in keys}),
     )
     if other is not None:
-        other_overall = tables.overall_stats(other.frame)
-        other_table = tables.rank(tables.group(other.frame, other.columns, names).table, names, other_overall, min_samples)
+        other_overall = overall_stats(other.frame)
+        other_table = rank_groups(group_stats(other.frame, other.columns, names).table, names, other_overall, min_samples)
         report.compare_with = other.path
-        report.compare = tables.compare_tables(table, other_table, names, min_samples)
-        report.compare_overall = tables.compare_overall(overall, other_overall)
+        report.compare = compare_tables(table, other_table, names, min_samples)
+        report.compare_overall = compare_overall(overall, other_overall)
         report.compare_path = out_dir / COMPARE_CSV
     return report
 

@@ -66,7 +66,7 @@ def group_key(value: Hashable) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
 
 
-def group(frame: pd.DataFrame, columns: Sequence[GroupColumn], names: Sequence[str]) -> Grouped:
+def group_stats(frame: pd.DataFrame, columns: Sequence[GroupColumn], names: Sequence[str]) -> Grouped:
     """Samples, correct reads, edits, characters and mean confidence per group of the label columns."""
     keys = pd.DataFrame({name: column.labels for name, column in zip(names, columns)}, index=frame.index)
     keys[_ROW] = np.arange(len(frame))
@@ -88,7 +88,7 @@ def group(frame: pd.DataFrame, columns: Sequence[GroupColumn], names: Sequence[s
     return Grouped(table, rows)
 
 
-def rank(table: pd.DataFrame, names: Sequence[str], overall: dict[str, Any], min_samples: int) -> pd.DataFrame:
+def rank_groups(table: pd.DataFrame, names: Sequence[str], overall: dict[str, Any], min_samples: int) -> pd.DataFrame:
     """The groups with rates, intervals, CER, p-values and flags, worst first (ranked groups before the rest)."""
     table = table.copy()
     table["correct"] = table["correct"].astype(int)
@@ -115,7 +115,7 @@ def rank(table: pd.DataFrame, names: Sequence[str], overall: dict[str, Any], min
     return table
 
 
-def worst(frame: pd.DataFrame, rows: np.ndarray, limit: int) -> pd.DataFrame:
+def worst_misreads(frame: pd.DataFrame, rows: np.ndarray, limit: int) -> pd.DataFrame:
     """The misreads among `rows` with the highest edit distance, the least confident first on ties."""
     picked = frame.iloc[rows]
     picked = picked[picked[EDIT_DISTANCE] > 0]
