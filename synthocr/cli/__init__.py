@@ -26,6 +26,11 @@ FLAG_NAMES: dict[str, str] = {
     "out_dir": "--out",
     "resume=True": "--resume",
     "overwrite=True": "--overwrite",
+    "EvalRequest.split": "--split",
+    "allow_charset_mismatch=True": "--allow-charset-mismatch",
+    "by": "--by",
+    "GapRequest.dataset": "DATASET",
+    "GapRequest.real": "REAL",
 }
 
 
