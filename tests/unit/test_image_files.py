@@ -9,7 +9,7 @@ from pathlib import Path
 from PIL import Image
 
 from synthocr.sources import ImageFile, read_image_file
-from synthocr.sources.fake_mjsynth import make_fake_mjsynth
+from tests.fixtures.fake_mjsynth import make_fake_mjsynth
 from synthocr.sources.mjsynth import SKIP_UNSUPPORTED_FORMAT, iter_mjsynth
 
 

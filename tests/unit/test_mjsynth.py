@@ -14,7 +14,7 @@ from PIL import Image
 from synthocr.errors import UserError
 from synthocr.dataset.records import Record, decode_example, encode_example
 from synthocr.sources import Skip, decoded_size
-from synthocr.sources.fake_mjsynth import BROKEN_REASONS, FakeMJSynth, make_fake_mjsynth
+from tests.fixtures.fake_mjsynth import BROKEN_REASONS, FakeMJSynth, make_fake_mjsynth
 from synthocr.sources.mjsynth import (
     AnnotationLine,
     find_mjsynth_root,
