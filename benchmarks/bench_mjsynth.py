@@ -22,6 +22,7 @@ import argparse
 import io
 import multiprocessing
 import random
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -33,9 +34,11 @@ from PIL import Image
 
 from synthocr.dataset.records import encode_example
 from synthocr.sources import decoded_size
-from synthocr.sources.fake_mjsynth import make_fake_mjsynth
 from synthocr.sources.mjsynth import iter_mjsynth, select_annotation_lines
 from synthocr.dataset.tfrecord import TFRecordWriter
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the fake MJSynth builder is a test fixture
+from tests.fixtures.fake_mjsynth import make_fake_mjsynth  # noqa: E402
 
 TARGET_PER_CORE = 3000.0
 

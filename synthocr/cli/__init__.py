@@ -33,6 +33,11 @@ FLAG_NAMES: dict[str, str] = {
     "mjsynth_fraction": "--mjsynth-fraction",
     "report_csv": "--weights-from",
     "by=font": "--by font",
+    "EvalRequest.split": "--split",
+    "allow_charset_mismatch=True": "--allow-charset-mismatch",
+    "by": "--by",
+    "GapRequest.dataset": "DATASET",
+    "GapRequest.real": "REAL",
 }
 
 

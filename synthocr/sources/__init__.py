@@ -1,22 +1,25 @@
 """Readers of existing labelled word images (MJSynth, labels.tsv) and the image check they share.
 
-Each reader streams `synthocr.dataset.records.Record` objects with the original image bytes untouched,
-except images that `tf.io.decode_image` cannot read with 1 or 3 channels (GIF and BMP with 1,
-CMYK JPEG with either): those are converted to PNG when read (`tf_readable`), so that training
-never meets an image it cannot decode. An image is only kept if it really decodes: zero-byte, truncated and undecodable files are skipped
-and counted by reason in a `collections.Counter` the caller passes in; a caller that wants to show
-where each skip came from also passes an `on_skip` callback that receives a `Skip`.
+Each reader streams `synthocr.dataset.records.Record` objects with the original image bytes,
+except images that `tf.io.decode_image` cannot read with 1 or 3 channels (GIF, BMP, CMYK JPEG):
+those become PNG when read (`tf_readable`), so training never meets an image it cannot decode.
+An image is kept only if it decodes fully; other entries are skipped and counted by reason in a
+`collections.Counter` the caller passes in, and an `on_skip` callback, if given, receives each `Skip`.
 """
 
 from __future__ import annotations
 
 import io
 import struct
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
+
+from synthocr.dataset.records import Record
 
 # Formats `tf.io.decode_image` reads; anything else could not be trained or evaluated on.
 TF_IMAGE_FORMATS = ("png", "jpeg", "gif", "bmp")
@@ -33,6 +36,13 @@ _MAGIC = (
     (b"II*\x00", "tiff"),
     (b"MM\x00*", "tiff"),
 )
+
+# Why an image file cannot be used: the end of a skip reason (`real_missing`, `mjsynth_empty`).
+IMAGE_MISSING = "missing"
+IMAGE_UNREADABLE = "unreadable"
+IMAGE_EMPTY = "empty"
+IMAGE_UNSUPPORTED_FORMAT = "unsupported_format"
+IMAGE_UNDECODABLE = "undecodable"
 
 # What Pillow raises on a broken file, by format and by where the damage lies.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, Image.DecompressionBombError)
@@ -64,6 +74,19 @@ class Skip:
 SkipCallback = Callable[[Skip], None]
 
 
+def count_skip(skip: Skip, skipped: Counter[str], on_skip: SkipCallback | None) -> None:
+    """Counts a skip by reason and hands it to `on_skip`, if there is one.
+
+    >>> skipped = Counter()
+    >>> count_skip(Skip("real_no_tab", Path("labels.tsv"), 3, "no tab"), skipped, None)
+    >>> skipped
+    Counter({'real_no_tab': 1})
+    """
+    skipped[skip.reason] += 1
+    if on_skip is not None:
+        on_skip(skip)
+
+
 def sniff_format(data: bytes) -> str | None:
     """The image format named by the first bytes of a file, or None if it is not an image we know.
 
@@ -86,13 +109,10 @@ def decoded_size(data: bytes) -> tuple[int, int] | None:
     """(height, width) of an encoded image if it decodes fully, else None.
 
     A full decode is the only check that catches truncated files: their headers are intact.
-    JPEGs are decoded in Pillow's draft mode (grey, scaled 1/8 by libjpeg), which still reads
-    every entropy-coded block, so it rejects exactly what a full Pillow decode rejects, faster
-    (about 26,000 against 17,000-21,000 32-px JPEGs/s on one core); the size is the header's, which EXIF orientation does not change (nor does it
-    for `tf.io.decode_image`). OpenCV's `imdecode` is faster still but was not used: it accepts
-    JPEGs with corrupt entropy data that Pillow and `tf.io.decode_image` both reject
-    (`benchmarks/bench_mjsynth.py` counts them). This relies on Pillow's default
-    `ImageFile.LOAD_TRUNCATED_IMAGES = False`.
+    JPEGs are decoded in Pillow's draft mode (grey, scaled 1/8 by libjpeg): it still reads every
+    entropy-coded block, so it rejects what a full decode rejects, faster; the size is the
+    header's. Not OpenCV's `imdecode`: it accepts JPEGs with corrupt entropy data that Pillow and
+    `tf.io.decode_image` reject. Relies on Pillow's default `ImageFile.LOAD_TRUNCATED_IMAGES = False`.
 
     >>> buffer = io.BytesIO()
     >>> Image.new("L", (90, 32), 255).save(buffer, "JPEG")
@@ -193,6 +213,12 @@ class ImageFile:
     width: int
     converted_from: str | None = None
 
+    def record(self, record_id: str, text: str, font: str, source: str, meta: dict[str, Any]) -> Record:
+        """A record of this image as read, with `converted_from` added to `meta` when it was converted."""
+        converted = {"converted_from": self.converted_from} if self.converted_from else {}
+        return Record(id=record_id, image=self.data, image_format=self.image_format, height=self.height,
+                      width=self.width, text=text, font=font, source=source, seed=0, meta={**meta, **converted})
+
 
 def read_image_file(path: str, rel_path: str, reason_prefix: str) -> ImageFile | tuple[str, str]:
     """The image at `path`, or (skip reason, message) saying why it cannot be used.
@@ -208,22 +234,22 @@ def read_image_file(path: str, rel_path: str, reason_prefix: str) -> ImageFile |
         with open(path, "rb") as stream:
             data = stream.read()
     except (FileNotFoundError, NotADirectoryError):
-        return f"{reason_prefix}_missing", f"{rel_path}: no such file"
+        return f"{reason_prefix}_{IMAGE_MISSING}", f"{rel_path}: no such file"
     except OSError as err:
-        return f"{reason_prefix}_unreadable", f"{rel_path}: {err.strerror or err}"
+        return f"{reason_prefix}_{IMAGE_UNREADABLE}", f"{rel_path}: {err.strerror or err}"
     if not data:
-        return f"{reason_prefix}_empty", f"{rel_path}: empty file"
+        return f"{reason_prefix}_{IMAGE_EMPTY}", f"{rel_path}: empty file"
     image_format = sniff_format(data)
     if image_format is not None and image_format not in TF_IMAGE_FORMATS:
-        return (f"{reason_prefix}_unsupported_format",
+        return (f"{reason_prefix}_{IMAGE_UNSUPPORTED_FORMAT}",
                 f"{rel_path}: {image_format} cannot be read by tf.io.decode_image; convert it to PNG")
     checked = _decode_check(data) if image_format is not None else None
     if image_format is None or checked is None:
-        return f"{reason_prefix}_undecodable", f"{rel_path}: does not decode as an image"
+        return f"{reason_prefix}_{IMAGE_UNDECODABLE}", f"{rel_path}: does not decode as an image"
     height, width, mode = checked
     if _needs_conversion(image_format, mode):
         png = to_png(data)
         if png is None:
-            return f"{reason_prefix}_undecodable", f"{rel_path}: does not decode as an image"
+            return f"{reason_prefix}_{IMAGE_UNDECODABLE}", f"{rel_path}: does not decode as an image"
         return ImageFile(png, "png", height, width, converted_from=image_format)
     return ImageFile(data, image_format, height, width)

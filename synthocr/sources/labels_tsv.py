@@ -12,22 +12,18 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from synthocr.errors import UserError
 from synthocr.dataset.records import Record
-from synthocr.sources import ImageFile, Skip, SkipCallback, read_image_file
+from synthocr.errors import UserError
+from synthocr.sources import ImageFile, Skip, SkipCallback, count_skip, read_image_file
 
 LABELS_FILE = "labels.tsv"
 SOURCE_PREFIX = "real:"
 
+SKIP_PREFIX = "real"  # image problems are SKIP_PREFIX + "_missing" and so on (`read_image_file`)
 SKIP_BLANK_LINE = "real_blank_line"
 SKIP_NO_TAB = "real_no_tab"
 SKIP_NO_PATH = "real_no_path"
 SKIP_EMPTY_LABEL = "real_empty_label"
-SKIP_MISSING = "real_missing"
-SKIP_UNREADABLE = "real_unreadable"
-SKIP_EMPTY = "real_empty"
-SKIP_UNSUPPORTED_FORMAT = "real_unsupported_format"
-SKIP_UNDECODABLE = "real_undecodable"
 SKIP_OUTSIDE_FOLDER = "real_outside_folder"
 
 
@@ -113,21 +109,10 @@ def _load_line(line: str, labels_file: Path, line_no: int, source: str, name: st
         return skip(SKIP_EMPTY_LABEL, f"{rel_path}: empty label")
     if _leaves_folder(rel_path):
         return skip(SKIP_OUTSIDE_FOLDER, f"{rel_path}: leaves the folder of {labels_file.name}")
-    image = read_image_file(str(labels_file.parent / rel_path), rel_path, "real")
+    image = read_image_file(str(labels_file.parent / rel_path), rel_path, SKIP_PREFIX)
     if not isinstance(image, ImageFile):
         return skip(*image)
-    return Record(
-        id=f"real-{name}-{line_no}",
-        image=image.data,
-        image_format=image.image_format,
-        height=image.height,
-        width=image.width,
-        text=text,
-        font="",
-        source=source,
-        seed=0,
-        meta={"path": rel_path, **({"converted_from": image.converted_from} if image.converted_from else {})},
-    )
+    return image.record(f"real-{name}-{line_no}", text, "", source, {"path": rel_path})
 
 
 def iter_labels_tsv(
@@ -176,9 +161,7 @@ def iter_labels_tsv(
             line = _decode_line(raw, labels_file, line_no)
             result = _load_line(line, labels_file, line_no, source, name)
             if isinstance(result, Skip):
-                skipped[result.reason] += 1
-                if on_skip is not None:
-                    on_skip(result)
+                count_skip(result, skipped, on_skip)
                 continue
             produced += 1
             yield result

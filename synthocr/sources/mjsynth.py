@@ -1,4 +1,4 @@
-"""MJSynth (Synth90k): finding the folder, streaming validated records, and seeded line selection.
+"""MJSynth (Synth90k): finding the folder, streaming validated records, reading selected lines.
 
 The folder (`mnt/ramdisk/max/90kDICT32px/`) holds `lexicon.txt` and one `annotation_{split}.txt`
 per split, whose lines read `./2911/6/77_heretical_35885.jpg 35885`: an image path relative to the
@@ -6,10 +6,8 @@ folder, then the 0-based line of the word in `lexicon.txt`. The label is the mid
 file name, whose case is the case the image shows; the lexicon is lower case and only checks it.
 Annotation files are streamed, never loaded whole (train has 7.2 M lines).
 
-Selection for mixing ranks every line by a keyed 64-bit hash of (seed, line index) and keeps the
-`k + spares` smallest in one streaming pass, so memory is O(k) and the choice depends on the seed
-and the file alone. Records are the first `k` candidates in rank order that load; broken files are
-replaced by the next spare, deterministically.
+For mixing, `synthocr.sources.selection` chooses lines by seed; records are the first `k`
+candidates in rank order that load, broken files replaced by the next spare, deterministically.
 """
 
 from __future__ import annotations
@@ -21,28 +19,40 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-import numpy as np
-
-from synthocr.errors import UserError
 from synthocr.dataset.records import FONT_MJSYNTH, SOURCE_MJSYNTH, Record
-from synthocr.sources import ImageFile, Skip, SkipCallback, read_image_file
+from synthocr.errors import UserError
+from synthocr.sources import (
+    IMAGE_EMPTY,
+    IMAGE_MISSING,
+    IMAGE_UNDECODABLE,
+    IMAGE_UNREADABLE,
+    IMAGE_UNSUPPORTED_FORMAT,
+    ImageFile,
+    Skip,
+    SkipCallback,
+    count_skip,
+    read_image_file,
+)
+from synthocr.sources.selection import AnnotationLine, Selection
+# Mixing reads the selection through this module, beside the folder it selects from.
+from synthocr.sources.selection import select_annotation_lines, selection_keys  # noqa: F401
 
 SPLITS = ("train", "val", "test")
 LEXICON = "lexicon.txt"
 # Where the folder lies inside the archive; a root above it may be given at any of these levels.
 STANDARD_SUBPATH = ("mnt", "ramdisk", "max", "90kDICT32px")
 
-SKIP_MISSING = "mjsynth_missing"
-SKIP_UNREADABLE = "mjsynth_unreadable"
-SKIP_EMPTY = "mjsynth_empty"
-SKIP_UNDECODABLE = "mjsynth_undecodable"
-SKIP_UNSUPPORTED_FORMAT = "mjsynth_unsupported_format"
-SKIP_LEXICON_MISMATCH = "mjsynth_lexicon_mismatch"
-SKIP_MALFORMED_LINE = "mjsynth_malformed_line"
+SKIP_PREFIX = "mjsynth"
+SKIP_MISSING = f"{SKIP_PREFIX}_{IMAGE_MISSING}"
+SKIP_UNREADABLE = f"{SKIP_PREFIX}_{IMAGE_UNREADABLE}"
+SKIP_EMPTY = f"{SKIP_PREFIX}_{IMAGE_EMPTY}"
+SKIP_UNDECODABLE = f"{SKIP_PREFIX}_{IMAGE_UNDECODABLE}"
+SKIP_UNSUPPORTED_FORMAT = f"{SKIP_PREFIX}_{IMAGE_UNSUPPORTED_FORMAT}"
+SKIP_LEXICON_MISMATCH = f"{SKIP_PREFIX}_lexicon_mismatch"
+SKIP_MALFORMED_LINE = f"{SKIP_PREFIX}_malformed_line"
 
 _WALK_MAX_DEPTH = 6
 _WALK_MAX_DIRS = 2000
-_CHUNK_BYTES = 1 << 22
 
 
 def annotation_name(split: str) -> str:
@@ -133,14 +143,6 @@ def read_lexicon(path: Path) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class AnnotationLine:
-    """One line of an annotation file: its 0-based index (the record id uses it) and its text."""
-
-    index: int
-    text: str
-
-
-@dataclass(frozen=True)
 class MJSynthFolder:
     """An opened MJSynth folder: its root and its lexicon (88,172 words, about 1 MB)."""
 
@@ -216,28 +218,11 @@ def load_annotation(folder: MJSynthFolder, split: str, line: AnnotationLine) -> 
     if not isinstance(parsed, _Entry):
         return skip(*parsed)
     rel_path, lexicon_index, label = parsed
-    image = read_image_file(os.path.join(folder.root, rel_path), rel_path, "mjsynth")
+    image = read_image_file(os.path.join(folder.root, rel_path), rel_path, SKIP_PREFIX)
     if not isinstance(image, ImageFile):
         return skip(*image)
-    return Record(
-        id=f"mjsynth-{split}-{line.index}",
-        image=image.data,
-        image_format=image.image_format,
-        height=image.height,
-        width=image.width,
-        text=label,
-        font=FONT_MJSYNTH,
-        source=SOURCE_MJSYNTH,
-        seed=0,
-        meta={"path": rel_path, "lexicon_index": lexicon_index,
-              **({"converted_from": image.converted_from} if image.converted_from else {})},
-    )
-
-
-def _count(result: Skip, skipped: Counter[str], on_skip: SkipCallback | None) -> None:
-    skipped[result.reason] += 1
-    if on_skip is not None:
-        on_skip(result)
+    return image.record(f"mjsynth-{split}-{line.index}", label, FONT_MJSYNTH, SOURCE_MJSYNTH,
+                        {"path": rel_path, "lexicon_index": lexicon_index})
 
 
 def iter_mjsynth(
@@ -263,159 +248,22 @@ def iter_mjsynth(
         limit: Stop after this many records.
 
     >>> import tempfile
-    >>> from synthocr.sources.fake_mjsynth import make_fake_mjsynth
-    >>> fake = make_fake_mjsynth(tempfile.mkdtemp(), ["Hello", "world", "again"],
-    ...                          split_counts={"train": 3}, broken={"empty": 1})
+    >>> from PIL import Image
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "lexicon.txt").write_text("hello\\nagain\\n")
+    >>> _ = (root / "annotation_train.txt").write_text("./1/1_Hello_0.jpg 0\\n./1/2_again_1.jpg 1\\n")
+    >>> (root / "1").mkdir()
+    >>> Image.new("L", (40, 32), 255).save(root / "1" / "1_Hello_0.jpg")
+    >>> _ = (root / "1" / "2_again_1.jpg").write_bytes(b"")
     >>> skipped = Counter()
-    >>> [r.text for r in iter_mjsynth(fake.top, "train", skipped)], dict(skipped)
-    (['Hello', 'again'], {'mjsynth_empty': 1})
+    >>> [r.text for r in iter_mjsynth(root, "train", skipped)], dict(skipped)
+    (['Hello'], {'mjsynth_empty': 1})
     """
     if not 0 <= shard_index < num_shards:
         raise ValueError(f"shard_index {shard_index} not in [0, {num_shards})")
     folder = source if isinstance(source, MJSynthFolder) else open_mjsynth(source)
     lines = iter_annotation_lines(folder.annotation_file(split), shard_index, num_shards)
     yield from _first_that_load(folder, split, lines, limit, skipped, on_skip)
-
-
-# ---------------------------------------------------------------------------------------------
-# Seeded selection of k lines in one streaming pass.
-
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_MASK64 = (1 << 64) - 1
-
-
-def _mix64(z: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser, a bijection of uint64 (arrays wrap silently on overflow)."""
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
-
-
-def selection_keys(seed: int, line_indices: np.ndarray) -> np.ndarray:
-    """The rank key of each line for a seed: splitmix64 output number `index + 1` of a stream
-    seeded by the mixed seed. Distinct lines never tie (every step is a bijection of uint64).
-
-    >>> keys = selection_keys(7, np.arange(3))
-    >>> keys.dtype, len(set(keys.tolist()))
-    (dtype('uint64'), 3)
-    >>> bool((selection_keys(7, np.arange(3)) == keys).all())
-    True
-    """
-    stream_seed = _mix64(np.array([seed & _MASK64], dtype=np.uint64))[0]
-    counters = (np.asarray(line_indices, dtype=np.uint64) + np.uint64(1)) * _GOLDEN
-    return _mix64(counters + stream_seed)
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Lines chosen from an annotation file for a seed, in rank order (smallest key first).
-
-    The first `k` candidates are the choice; the rest are spares, taken in order when a chosen
-    line turns out broken. `total_lines` is the number of lines in the file.
-    """
-
-    seed: int
-    k: int
-    total_lines: int
-    candidates: tuple[AnnotationLine, ...]
-
-    @property
-    def chosen(self) -> tuple[AnnotationLine, ...]:
-        return self.candidates[: self.k]
-
-    @property
-    def spares(self) -> tuple[AnnotationLine, ...]:
-        return self.candidates[self.k :]
-
-
-def default_spares(k: int) -> int:
-    """Spare candidates kept beyond k: 1% and at least 64 (real MJSynth has 32 broken files in
-    8.9 M, but partial or damaged copies have more).
-
-    >>> default_spares(1000), default_spares(100_000)
-    (64, 1000)
-    """
-    return max(64, k // 100)
-
-
-def _lines_of(buffer: bytes, starts: np.ndarray, ends: np.ndarray) -> list[str]:
-    return [
-        buffer[s:e].decode("utf-8", errors="replace").rstrip("\r") for s, e in zip(starts.tolist(), ends.tolist())
-    ]
-
-
-def select_annotation_lines(
-    annotation_file: str | Path,
-    seed: int,
-    k: int,
-    *,
-    spares: int | None = None,
-    chunk_bytes: int = _CHUNK_BYTES,
-) -> Selection:
-    """Chooses `k` lines (plus spares) of an annotation file from the seed alone, in one pass.
-
-    Every line index gets the key `selection_keys(seed, index)`; the `k + spares` smallest keys
-    win. The file is read in chunks of `chunk_bytes`; per chunk, newlines are found and keys are
-    computed with numpy and only lines that beat the current worst kept key are decoded, so
-    memory is O(k + chunk). Cost on 2 shared cores: about 0.05 s per million lines for
-    k = 1,000 and 0.25 s for k = 100,000 (`benchmarks/bench_mjsynth.py`).
-
-    Args:
-        annotation_file: An `annotation_{split}.txt`.
-        seed: Any integer; the same seed and file give the same selection.
-        k: How many lines are wanted.
-        spares: Extra candidates for replacing broken ones; `default_spares(k)` if None.
-        chunk_bytes: Read size (memory per chunk, not a tuning knob for results).
-
-    Returns:
-        A Selection with `min(k + spares, total_lines)` candidates in rank order.
-    """
-    if k < 0:
-        raise ValueError(f"k must be >= 0, got {k}")
-    want = k + (default_spares(k) if spares is None else spares)
-    best_keys = np.empty(0, dtype=np.uint64)
-    best_index = np.empty(0, dtype=np.int64)
-    best_text = np.empty(0, dtype=object)
-    base = 0
-    carry = b""
-    with open(annotation_file, "rb") as stream:
-        while True:
-            block = stream.read(chunk_bytes)
-            buffer = carry + block
-            if not buffer:
-                break
-            ends = np.flatnonzero(np.frombuffer(buffer, dtype=np.uint8) == 10)
-            if not block and (not len(ends) or ends[-1] != len(buffer) - 1):
-                ends = np.append(ends, len(buffer))  # a last line without a newline
-            starts = np.empty_like(ends)
-            starts[:1] = 0
-            starts[1:] = ends[:-1] + 1
-            indices = base + np.arange(len(ends), dtype=np.int64)
-            keys = selection_keys(seed, indices)
-            if want and len(keys):
-                if len(best_keys) >= want:
-                    beats = np.flatnonzero(keys < best_keys.max())
-                elif len(keys) > want:
-                    beats = np.argpartition(keys, want - 1)[:want]
-                else:
-                    beats = np.arange(len(keys))
-                if len(beats) > want:
-                    beats = beats[np.argpartition(keys[beats], want - 1)[:want]]
-                texts = np.empty(len(beats), dtype=object)
-                texts[:] = _lines_of(buffer, starts[beats], ends[beats])
-                merged_keys = np.concatenate([best_keys, keys[beats]])
-                keep = np.argsort(merged_keys, kind="stable")[:want]
-                best_keys = merged_keys[keep]
-                best_index = np.concatenate([best_index, indices[beats]])[keep]
-                best_text = np.concatenate([best_text, texts])[keep]
-            base += len(ends)
-            carry = buffer[ends[-1] + 1 :] if len(ends) else buffer
-            if not block:
-                break
-    candidates = tuple(AnnotationLine(int(i), str(t)) for i, t in zip(best_index, best_text))
-    return Selection(seed=seed, k=k, total_lines=base, candidates=candidates)
 
 
 def iter_selected(
@@ -440,7 +288,7 @@ def _first_that_load(folder: MJSynthFolder, split: str, lines: Iterable[Annotati
             return
         result = load_annotation(folder, split, line)
         if isinstance(result, Skip):
-            _count(result, skipped, on_skip)
+            count_skip(result, skipped, on_skip)
             continue
         produced += 1
         yield result

@@ -1,4 +1,4 @@
-"""Colour distributions: weighted choices of a colour or a per-channel uniform range."""
+"""Colours: weighted choices of a colour or a per-channel uniform range, and their luma."""
 
 from __future__ import annotations
 
@@ -22,3 +22,22 @@ def draw_color(rng: np.random.Generator, choices: Sequence[ColorChoice]) -> str:
     high = [int(parts[-1][i : i + 2], 16) for i in (1, 3, 5)]
     channels = [int(rng.integers(min(a, b), max(a, b) + 1)) for a, b in zip(low, high)]
     return "#{:02x}{:02x}{:02x}".format(*channels)
+
+
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    """The (r, g, b) channels of '#rrggbb'.
+
+    >>> hex_to_rgb("#ff8000")
+    (255, 128, 0)
+    """
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def color_luma(color: str) -> float:
+    """ITU-R BT.601 luma of '#rrggbb' (0-255), as the contrast checks weigh R, G and B.
+
+    >>> color_luma("#000000"), round(color_luma("#ffffff"), 3)
+    (0.0, 255.0)
+    """
+    rgb = np.asarray(hex_to_rgb(color), dtype=np.float32)
+    return float(0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2])

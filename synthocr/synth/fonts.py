@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from synthocr.errors import UserError
-from synthocr.synth.listings import read_listing
+from synthocr.synth.listings import asset_dirs, read_listing
 from synthocr.recipe import FontsConfig
 
 FONT_SUFFIXES = (".ttf", ".otf")
@@ -115,10 +115,7 @@ def scan_directory(directory: Path, source_label: str) -> list[FontInfo]:
 def discover_fonts(config: FontsConfig, recipe_source: str = "recipe") -> list[FontInfo]:
     """All fonts a recipe names; a font id seen twice keeps the first directory's file."""
     fonts: dict[str, FontInfo] = {}
-    for i, directory in enumerate(config.dirs):
-        path = Path(directory)
-        if not path.is_dir():
-            raise UserError(f"{recipe_source}: fonts.dirs[{i}]: directory not found: {path}")
+    for _, path in asset_dirs(config.dirs, f"{recipe_source}: fonts.dirs"):
         for font in scan_directory(path, str(path)):
             fonts.setdefault(font.id, font)
     if config.trdg_latin:

@@ -7,7 +7,7 @@ check (a cut glyph, text too faint on its background), framed in red with the re
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from synthocr.errors import UserError
 from synthocr.recipe import Recipe
+from synthocr.synth.fonts import FontInfo
 from synthocr.synth.sample import Rejected, SampleFactory
 
 LABEL_WIDTH = 230
@@ -72,6 +73,72 @@ def _framed(image: np.ndarray) -> np.ndarray:
     return framed
 
 
+@dataclass
+class _Row:
+    """One font's row of the sheet: its samples (and rejected draws) and the captions of those."""
+
+    font: FontInfo
+    canvas: np.ndarray
+    captions: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _draw_row(factory: SampleFactory, row: int, font: FontInfo, options: SheetOptions, tally: Sheet,
+              skips: Counter[str]) -> _Row:
+    """Up to `per_font` samples with `font` side by side (and, asked for, the rejected draws under
+    them); `tally` counts the samples, the redrawn ones and the rejects by reason."""
+    height = factory.recipe.geometry.height
+    row_height = height + GAP
+    reject_height = height + 4 + CAPTION + GAP if options.show_rejects else 0
+    width = options.row_width
+    drawn = _Row(font, np.full((row_height + reject_height, width, 3), 255, np.uint8))
+    x = rejected_x = 0
+    for k in range(options.per_font):
+        rejects: list[Rejected] = []
+        record = factory.make("preview", row * 1000 + k, skips, font_id=font.id, rejects=rejects)
+        image = _decode(record.image)
+        if options.boxes:
+            image = _with_boxes(image, record.meta.get("char_boxes") or [])
+        if rejects:
+            image = _mark_redrawn(image)
+        w = image.shape[1]
+        if x + w > width:
+            break
+        tally.samples += 1
+        tally.redrawn += bool(rejects)
+        drawn.canvas[GAP // 2 : GAP // 2 + height, x : x + w] = image
+        x += w + GAP
+        for reject in rejects:
+            tally.rejects[reject.reason] += 1
+            framed = _framed(reject.image)
+            if options.show_rejects and rejected_x + framed.shape[1] <= width and framed.shape[0] == height + 4:
+                top = row_height + CAPTION
+                drawn.canvas[top : top + framed.shape[0], rejected_x : rejected_x + framed.shape[1]] = framed
+                drawn.captions.append((rejected_x, reject.reason))
+                rejected_x += framed.shape[1] + GAP
+    return drawn
+
+
+def _paste_rows(rows: list[_Row], height: int, options: SheetOptions) -> Image.Image:
+    """The rows one under the other, each font's name and category on its left."""
+    row_height = height + GAP
+    reject_height = height + 4 + CAPTION + GAP if options.show_rejects else 0
+    sheet = Image.new("RGB", (LABEL_WIDTH + options.row_width, max(1, len(rows)) * (row_height + reject_height)), "white")
+    draw = ImageDraw.Draw(sheet)
+    label_font = ImageFont.load_default(size=13)
+    small = ImageFont.load_default(size=11)
+    for i, row in enumerate(rows):
+        y = i * (row_height + reject_height)
+        sheet.paste(Image.fromarray(row.canvas), (LABEL_WIDTH, y))
+        draw.text((4, y + GAP // 2), row.font.id[:32], fill="black", font=label_font)
+        draw.text((4, y + GAP // 2 + 15), f"{row.font.category} · {row.font.style}"[:36], fill="#666666", font=label_font)
+        if options.show_rejects:
+            note = "rejected draws" if row.captions else "no rejected draws"
+            draw.text((4, y + row_height + CAPTION), note, fill="#b00000" if row.captions else "#888888", font=label_font)
+            for x, reason in row.captions:
+                draw.text((LABEL_WIDTH + x, y + row_height + 1), reason, fill="#b00000", font=small)
+    return sheet
+
+
 def contact_sheet(recipe: Recipe, options: SheetOptions | None = None) -> Sheet:
     """Renders `per_font` samples with each of the recipe's fonts (or those named) into one image."""
     options = options or SheetOptions()
@@ -83,58 +150,11 @@ def contact_sheet(recipe: Recipe, options: SheetOptions | None = None) -> Sheet:
     unknown = sorted(set(options.fonts or ()) - {f.id for f in chosen})
     if unknown:
         raise UserError(f"--font: unknown font {', '.join(map(repr, unknown))}; `synthocr fonts --recipe {recipe.source}` lists them")
-    height = recipe.geometry.height
-    row_height = height + GAP
-    reject_height = height + 4 + CAPTION + GAP if options.show_rejects else 0
-    width = options.row_width
-    rows = []
+    tally = Sheet(Image.new("RGB", (1, 1)), len(chosen), 0, 0, Counter())
     skips: Counter[str] = Counter()
-    reasons: Counter[str] = Counter()
-    samples = redrawn = 0
-    for row, font in enumerate(chosen):
-        canvas = np.full((row_height + reject_height, width, 3), 255, np.uint8)
-        captions: list[tuple[int, str]] = []
-        x = rejected_x = 0
-        for k in range(options.per_font):
-            rejects: list[Rejected] = []
-            record = factory.make("preview", row * 1000 + k, skips, font_id=font.id, rejects=rejects)
-            image = _decode(record.image)
-            if options.boxes:
-                image = _with_boxes(image, record.meta.get("char_boxes") or [])
-            if rejects:
-                image = _mark_redrawn(image)
-            w = image.shape[1]
-            if x + w > width:
-                break
-            samples += 1
-            redrawn += bool(rejects)
-            canvas[GAP // 2 : GAP // 2 + height, x : x + w] = image
-            x += w + GAP
-            for reject in rejects:
-                reasons[reject.reason] += 1
-                framed = _framed(reject.image)
-                if options.show_rejects and rejected_x + framed.shape[1] <= width and framed.shape[0] == height + 4:
-                    top = row_height + CAPTION
-                    canvas[top : top + framed.shape[0], rejected_x : rejected_x + framed.shape[1]] = framed
-                    captions.append((rejected_x, reject.reason))
-                    rejected_x += framed.shape[1] + GAP
-        rows.append((font, canvas, captions))
-    total_height = max(1, len(rows)) * (row_height + reject_height)
-    sheet = Image.new("RGB", (LABEL_WIDTH + width, total_height), "white")
-    draw = ImageDraw.Draw(sheet)
-    label_font = ImageFont.load_default(size=13)
-    small = ImageFont.load_default(size=11)
-    for i, (font, canvas, captions) in enumerate(rows):
-        y = i * (row_height + reject_height)
-        sheet.paste(Image.fromarray(canvas), (LABEL_WIDTH, y))
-        draw.text((4, y + GAP // 2), font.id[:32], fill="black", font=label_font)
-        draw.text((4, y + GAP // 2 + 15), f"{font.category} · {font.style}"[:36], fill="#666666", font=label_font)
-        if options.show_rejects:
-            note = "rejected draws" if captions else "no rejected draws"
-            draw.text((4, y + row_height + CAPTION), note, fill="#b00000" if captions else "#888888", font=label_font)
-            for x, reason in captions:
-                draw.text((LABEL_WIDTH + x, y + row_height + 1), reason, fill="#b00000", font=small)
-    return Sheet(sheet, len(rows), samples, redrawn, reasons)
+    rows = [_draw_row(factory, row, font, options, tally, skips) for row, font in enumerate(chosen)]
+    tally.image = _paste_rows(rows, recipe.geometry.height, options)
+    return tally
 
 
 def write_contact_sheet(recipe: Recipe, out: Path, options: SheetOptions | int | None = None) -> Sheet:

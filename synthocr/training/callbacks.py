@@ -13,7 +13,7 @@ import numpy as np
 
 from synthocr.training.charset import Charset
 from synthocr.training.decode import greedy_decode
-from synthocr.training.scoring import summarise
+from synthocr.metrics import summarise
 
 # Several hosts training in lock-step share the primary host's values (Placement.agree).
 Agree = Callable[[Sequence[float]], list[float]]

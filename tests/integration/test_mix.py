@@ -14,7 +14,7 @@ from synthocr.dataset import iter_records, read_dataset_info
 from synthocr.dataset.generate import GenerateOptions, generate
 from synthocr.dataset.mixing import interleave
 from synthocr.recipe import load_recipe
-from synthocr.sources.fake_mjsynth import make_fake_mjsynth
+from tests.fixtures.fake_mjsynth import make_fake_mjsynth
 
 from .generate_fixtures import make_recipe, read_tree
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import synthocr.recipe as recipe_module
+import synthocr.recipe.paths as recipe_paths
 from synthocr.paths import bundled
 from synthocr.recipe import load_recipe, local_recipe, portable_recipe, recipe_from_dict
 
@@ -26,7 +26,7 @@ def test_bundled_paths_travel_relative_to_the_installation() -> None:
 def test_a_worker_reads_its_own_installed_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shipped = portable_recipe(load_recipe(bundled("recipes") / "default.yaml"))
     worker_site = tmp_path / "site-packages" / "synthocr" / "_bundled"
-    monkeypatch.setattr(recipe_module, "bundled", lambda name: worker_site / name)
+    monkeypatch.setattr(recipe_paths, "bundled", lambda name: worker_site / name)
     on_worker = local_recipe(shipped)
     assert on_worker.fonts.dirs == [str(worker_site / "fonts")]
     assert on_worker.backgrounds.dirs == [str(worker_site / "backgrounds")]
@@ -52,7 +52,7 @@ def test_the_recipe_hash_survives_a_moved_checkout_but_not_other_user_folders(
     here = recipe.digest()
     shipped = portable_recipe(recipe)
     moved_site = tmp_path / "elsewhere" / "synthocr"
-    monkeypatch.setattr(recipe_module, "bundled", lambda name: moved_site / name)
+    monkeypatch.setattr(recipe_paths, "bundled", lambda name: moved_site / name)
     moved = local_recipe(shipped)  # the same recipe, loaded in a checkout moved to tmp_path
     assert moved.fonts.dirs == [str(moved_site / "fonts")] != recipe.fonts.dirs
     assert moved.digest() == here

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import io
-import tracemalloc
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PIL import Image
 
 from synthocr.errors import UserError
 from synthocr.dataset.records import Record, decode_example, encode_example
 from synthocr.sources import Skip, decoded_size
-from synthocr.sources.fake_mjsynth import BROKEN_REASONS, FakeMJSynth, make_fake_mjsynth
-from synthocr.sources.mjsynth import (
-    AnnotationLine,
-    find_mjsynth_root,
-    iter_mjsynth,
-    iter_selected,
-    open_mjsynth,
-    select_annotation_lines,
-    selection_keys,
-)
+from tests.fixtures.fake_mjsynth import BROKEN_REASONS, FakeMJSynth, make_fake_mjsynth
+from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth, iter_selected, open_mjsynth
+from synthocr.sources.selection import select_annotation_lines
 
 WORDS = [
     "Heretical", "world", "Apple", "BANANA", "cherry", "date", "Elder", "fig", "grape", "Honey",
@@ -147,48 +138,6 @@ def test_shards_partition_the_split_and_limit_stops(fake: FakeMJSynth) -> None:
     assert sorted(sum(shards, [])) == sorted(whole)
     assert not set(shards[0]) & set(shards[1])
     assert len(list(iter_mjsynth(fake.top, "train", Counter(), limit=4))) == 4
-
-
-def _write_annotation(path: Path, lines: int, trailing_newline: bool = True) -> Path:
-    body = "\n".join(f"./{i // 50 + 1}/1/{i}_word{i}_{i}.jpg {i}" for i in range(lines))
-    path.write_text(body + ("\n" if trailing_newline else ""))
-    return path
-
-
-def test_selection_is_seeded_and_matches_a_full_sort(tmp_path: Path) -> None:
-    annotation = _write_annotation(tmp_path / "annotation_train.txt", 3000)
-    a = select_annotation_lines(annotation, seed=11, k=40, spares=10)
-    assert a.total_lines == 3000
-    assert (len(a.chosen), len(a.spares)) == (40, 10)
-    brute = np.argsort(selection_keys(11, np.arange(3000)))[:50]
-    assert [c.index for c in a.candidates] == brute.tolist()
-    assert a.candidates[0] == AnnotationLine(int(brute[0]), f"./{brute[0] // 50 + 1}/1/{brute[0]}_word{brute[0]}_{brute[0]}.jpg {brute[0]}")
-    assert select_annotation_lines(annotation, seed=11, k=40, spares=10) == a
-    b = select_annotation_lines(annotation, seed=12, k=40, spares=10)
-    assert {c.index for c in b.chosen} != {c.index for c in a.chosen}
-
-
-def test_selection_does_not_depend_on_chunking_or_final_newline(tmp_path: Path) -> None:
-    with_nl = _write_annotation(tmp_path / "a.txt", 2000)
-    without_nl = _write_annotation(tmp_path / "b.txt", 2000, trailing_newline=False)
-    reference = select_annotation_lines(with_nl, 5, 30, spares=5)
-    for chunk in (17, 1000, 1 << 20):
-        assert select_annotation_lines(without_nl, 5, 30, spares=5, chunk_bytes=chunk) == reference
-    assert select_annotation_lines(with_nl, 5, 5000, spares=0).total_lines == 2000
-    assert len(select_annotation_lines(with_nl, 5, 5000, spares=0).candidates) == 2000
-    assert select_annotation_lines(with_nl, 5, 0, spares=0).candidates == ()
-
-
-def test_selection_memory_is_bounded_by_k_not_lines(tmp_path: Path) -> None:
-    annotation = _write_annotation(tmp_path / "big.txt", 60_000)  # about 2.4 MB
-    tracemalloc.start()
-    try:
-        selection = select_annotation_lines(annotation, 1, 20, spares=5, chunk_bytes=16_384)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert selection.total_lines == 60_000
-    assert peak < 400_000, peak  # O(k + chunk): the file is 6x larger than this
 
 
 def test_selected_records_replace_broken_ones_by_spares(fake: FakeMJSynth) -> None:

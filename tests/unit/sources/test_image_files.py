@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from synthocr.sources import ImageFile, read_image_file
-from synthocr.sources.fake_mjsynth import make_fake_mjsynth
+from synthocr.sources import ImageFile, Skip, count_skip, read_image_file
+from tests.fixtures.fake_mjsynth import make_fake_mjsynth
 from synthocr.sources.mjsynth import SKIP_UNSUPPORTED_FORMAT, iter_mjsynth
 
 
@@ -61,3 +61,23 @@ def test_an_mjsynth_file_in_a_format_tensorflow_cannot_read_is_skipped_and_count
     records = list(iter_mjsynth(fake.folder, "train", skipped))
     assert skipped == Counter({SKIP_UNSUPPORTED_FORMAT: 1})
     assert [r.text for r in records] == [e.text for e in fake.entries["train"] if e is not victim]
+
+
+def test_a_record_of_an_image_file_keeps_its_bytes_and_says_what_it_was_converted_from(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    Image.new("P", (12, 5)).save(buffer, "GIF")
+    (tmp_path / "a.gif").write_bytes(buffer.getvalue())
+    image = read_image_file(str(tmp_path / "a.gif"), "a.gif", "real")
+    assert isinstance(image, ImageFile) and image.converted_from == "gif"
+    record = image.record("real-x-1", "word", "", "real:x", {"path": "a.gif"})
+    assert (record.image, record.image_format, record.height, record.width) == (image.data, "png", 5, 12)
+    assert record.meta == {"path": "a.gif", "converted_from": "gif"} and record.seed == 0
+
+
+def test_count_skip_counts_and_calls_back() -> None:
+    skipped: Counter[str] = Counter()
+    seen: list[Skip] = []
+    skip = Skip("real_no_tab", Path("labels.tsv"), 2, "no tab")
+    count_skip(skip, skipped, seen.append)
+    count_skip(skip, skipped, None)
+    assert skipped == Counter({"real_no_tab": 2}) and seen == [skip]

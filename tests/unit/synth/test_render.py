@@ -14,7 +14,7 @@ from synthocr.synth.fonts import trdg_latin_dir
 from synthocr.synth.render import TextStyle, prepare_trdg, reference_ink, render_text
 
 FONT = str(trdg_latin_dir() / "DroidSans.ttf")
-BUNDLED = Path(__file__).resolve().parents[2] / "fonts"
+BUNDLED = Path(__file__).resolve().parents[3] / "fonts"
 
 
 def _style(font: str, size: int = 32, spacing: int = 0, stroke: int = 0, distortion: str = "none") -> TextStyle:

@@ -9,7 +9,7 @@ import pytest
 from synthocr.errors import UserError
 from synthocr.recipe import load_recipe, recipe_from_dict
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MINIMAL = {"text": {"sources": [{"path": "english"}]}}
 
 

@@ -1,0 +1,126 @@
+"""The recipe's sections for how a word looks: `fonts`, `colors`, `geometry`, `backgrounds`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from synthocr.recipe.base import Strict, ordered
+
+MAX_FONT_SIZE = 512
+
+FontSize = Annotated[int, Field(ge=1, le=MAX_FONT_SIZE)]
+Spacing = Annotated[int, Field(ge=0, le=256)]
+Margin = Annotated[int, Field(ge=0, le=128)]
+
+
+class FontsConfig(Strict):
+    """`fonts`: font folders, weights by font or category, exclusions and the render size."""
+
+    dirs: list[str] = Field(default_factory=lambda: ["../fonts"], description="font directories")
+    trdg_latin: bool = Field(False, description="also use the Latin fonts bundled with trdg")
+    weights: dict[str, float] = Field(
+        default_factory=dict,
+        description="sampling weight per font id or per category ('category:script'); default 1",
+    )
+    exclude: list[str] = Field(default_factory=list, description="font ids never used")
+    size: tuple[FontSize, FontSize] = Field(
+        (24, 32), description=f"font size range for rendering, before scaling to the output height (1-{MAX_FONT_SIZE})"
+    )
+
+    _size_ordered = field_validator("size")(classmethod(lambda cls, value: ordered(value)))
+
+    @field_validator("weights")
+    @classmethod
+    def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        for key, weight in value.items():
+            if weight < 0:
+                raise ValueError(f"weight of {key!r} is negative: {weight}")
+        return value
+
+
+class ColorChoice(Strict):
+    """A colour '#rrggbb' or a range '#rrggbb-#rrggbb' (each channel uniform), with a weight."""
+
+    color: str
+    weight: float = Field(1.0, ge=0)
+
+    @field_validator("color")
+    @classmethod
+    def _hex(cls, value: str) -> str:
+        parts = value.split("-")
+        if len(parts) > 2 or not all(_is_hex(p) for p in parts):
+            raise ValueError(f"expected '#rrggbb' or '#rrggbb-#rrggbb', got {value!r}")
+        return value
+
+
+def _is_hex(text: str) -> bool:
+    return len(text) == 7 and text[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in text[1:])
+
+
+def _some_weight(choices: list[ColorChoice]) -> list[ColorChoice]:
+    if not any(choice.weight > 0 for choice in choices):
+        raise ValueError("every colour has weight 0")
+    return choices
+
+
+class ColorsConfig(Strict):
+    """`colors`: text and stroke colours, stroke widths, and the least contrast a sample may have."""
+
+    text: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#000000-#3c3c3c")], min_length=1)
+    stroke: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#000000-#ffffff")], min_length=1)
+    stroke_width: dict[Annotated[int, Field(ge=0, le=32)], Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: {0: 1.0}, description="{width: weight}"
+    )
+    min_contrast: float = Field(
+        40.0, ge=0, le=255,
+        description="least |luma(ink) - luma(background around it)| on the final pixels; recoloured or redrawn below",
+    )
+
+    _colours_weighted = field_validator("text", "stroke")(classmethod(lambda cls, value: _some_weight(value)))
+
+
+class TiltConfig(Strict):
+    """`geometry.tilt`: a share of words rotated far more than `skew`."""
+
+    p: float = Field(0.0, ge=0, le=1, description="share of samples rotated by up to `degrees` instead of `skew`")
+    degrees: float = Field(15.0, ge=0, le=45, description="their rotation in degrees, uniform in [-degrees, degrees]")
+
+
+class GeometryConfig(Strict):
+    """`geometry`: output height, rotation, trdg distortions, character spacing and margins."""
+
+    height: int = Field(32, ge=8, le=256, description="output image height; width keeps the aspect ratio")
+    skew: float = Field(0.0, ge=0, le=45, description="rotation in degrees, uniform in [-skew, skew]")
+    tilt: TiltConfig | None = Field(None, description="a share of strongly rotated words (scene text at an angle)")
+    distortion: dict[Literal["none", "sine", "cosine", "random"], float] = Field(
+        default_factory=lambda: {"none": 1.0}
+    )
+    distortion_orientation: dict[Literal["vertical", "horizontal", "both"], float] = Field(
+        default_factory=lambda: {"vertical": 1.0}
+    )
+    character_spacing: tuple[Spacing, Spacing] = Field((0, 0), description="extra pixels between characters")
+    margins: tuple[Margin, Margin] = Field((0, 3), description="margin range in pixels on each side, at output scale")
+
+    _ranges_ordered = field_validator("character_spacing", "margins")(classmethod(lambda cls, value: ordered(value)))
+
+    @model_validator(mode="after")
+    def _room_for_text(self) -> GeometryConfig:
+        if 2 * self.margins[1] >= self.height:
+            raise ValueError(f"margins: {self.margins[1]} px above and below leave no room for text in height {self.height}")
+        return self
+
+
+class BackgroundsConfig(Strict):
+    """`backgrounds`: kind weights (see `synthocr.synth.backgrounds.KINDS`), image folders and
+    weights, plain colours."""
+
+    kinds: dict[Literal["gaussian", "plain", "quasicrystal", "image"], float] = Field(
+        default_factory=lambda: {"plain": 1.0}
+    )
+    dirs: list[str] = Field(default_factory=lambda: ["../backgrounds"], description="background image dirs")
+    plain: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#dcdcdc-#ffffff")], min_length=1)
+    weights: dict[str, float] = Field(default_factory=dict, description="weight per background image file name")
+
+    _plain_weighted = field_validator("plain")(classmethod(lambda cls, value: _some_weight(value)))

@@ -1,0 +1,74 @@
+"""The recipe's `text` section: word lists and random strings by weight, case mix, charset."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+
+from synthocr.recipe.base import Strict
+
+DEFAULT_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class WordsSource(Strict):
+    """Words drawn uniformly from a list: `english` (bundled), `trdg:LANG` (trdg's dictionaries) or a file."""
+
+    kind: Literal["words"] = "words"
+    path: str = Field(description="'english', 'trdg:en' (any trdg dictionary) or a file, one word per line")
+    weight: float = Field(1.0, ge=0)
+    min_length: int = Field(1, ge=1, description="shorter words are never drawn from this list")
+
+
+class RandomSource(Strict):
+    """Random strings over a character set, length uniform in [min_length, max_length]."""
+
+    kind: Literal["random"]
+    charset: str | None = Field(None, description="characters to draw from; default: text.charset")
+    min_length: int = Field(1, ge=1)
+    max_length: int = Field(10, ge=1)
+    weight: float = Field(1.0, ge=0)
+
+    @model_validator(mode="after")
+    def _lengths(self) -> RandomSource:
+        if self.min_length > self.max_length:
+            raise ValueError(f"min_length {self.min_length} > max_length {self.max_length}")
+        return self
+
+
+def _source_kind(value: Any) -> str:
+    kind = value.get("kind", "words") if isinstance(value, dict) else getattr(value, "kind", "words")
+    return kind if kind in ("words", "random") else "words"
+
+
+TextSource = Annotated[
+    Annotated[WordsSource, Tag("words")] | Annotated[RandomSource, Tag("random")],
+    Discriminator(_source_kind),
+]
+
+
+class CaseMix(Strict):
+    """Weights of the case transforms applied to a drawn text."""
+
+    none: float = Field(1.0, ge=0)
+    lower: float = Field(0.0, ge=0)
+    upper: float = Field(0.0, ge=0)
+    title: float = Field(0.0, ge=0)
+
+
+class TextConfig(Strict):
+    """`text`: where texts come from, their case, the model's charset and the longest text."""
+
+    sources: list[TextSource] = Field(min_length=1)
+    case: CaseMix = CaseMix()
+    charset: str = Field(DEFAULT_CHARSET, min_length=1, description="the model's vocabulary")
+    max_length: int = Field(24, ge=1)
+
+    @field_validator("charset")
+    @classmethod
+    def _unique(cls, value: str) -> str:
+        seen = []
+        for char in value:
+            if char not in seen:
+                seen.append(char)
+        return "".join(seen)

@@ -1,0 +1,64 @@
+"""The word in its frame: weighted draws, skew and tilt, rotation, placement and compositing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from synthocr.recipe import GeometryConfig, load_recipe
+from synthocr.synth.backgrounds import BackgroundSampler
+from synthocr.synth.layout import Layout, composite, draw_skew, lay_out, rotate, scale_word, weighted
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_weighted_never_draws_a_zero_weight() -> None:
+    drawn = {weighted(np.random.default_rng(seed), {"a": 1.0, "b": 0.0, "c": 3.0}) for seed in range(50)}
+    assert drawn == {"a", "c"}
+
+
+def test_skew_stays_in_range_and_a_tilt_widens_it() -> None:
+    plain = [draw_skew(np.random.default_rng(s), GeometryConfig(skew=2.0)) for s in range(200)]
+    assert max(abs(x) for x in plain) <= 2.0
+    assert draw_skew(np.random.default_rng(0), GeometryConfig()) == 0.0
+    tilted = [draw_skew(np.random.default_rng(s), GeometryConfig(skew=2.0, tilt={"p": 1.0, "degrees": 30}))
+              for s in range(200)]
+    assert max(abs(x) for x in tilted) > 20 and max(abs(x) for x in tilted) <= 30
+
+
+def test_a_rotation_keeps_the_height_and_maps_the_centre_to_the_centre() -> None:
+    alpha = np.zeros((20, 60), np.float32)
+    alpha[8:12, 5:55] = 1.0
+    turned, mix, matrix = rotate(alpha, np.ones_like(alpha), 10.0, 20)
+    assert turned.shape[0] == 20 and mix.shape == turned.shape
+    centre = matrix @ np.array([29.5, 9.5, 1.0])
+    assert np.allclose(centre, [(turned.shape[1] - 1) / 2, 9.5], atol=0.6)
+
+
+def test_scaling_fits_the_word_to_the_text_height() -> None:
+    alpha = np.ones((64, 128), np.float32)
+    scaled, mix, matrix = scale_word(alpha, alpha.copy(), 0.0, 16)
+    assert scaled.shape == mix.shape == (16, 32)
+    assert np.allclose(matrix @ np.array([127.5, 63.5, 1.0]), [31.5, 15.5])
+
+
+def test_the_layout_is_the_output_height_with_the_word_between_its_margins() -> None:
+    recipe = load_recipe(ROOT / "recipes" / "clean.yaml")
+    backgrounds = BackgroundSampler(recipe.backgrounds)
+    font = str(ROOT / "fonts" / "Cabin-Bold.otf")
+    meta: dict[str, object] = {}
+    layout = lay_out("Word", font, np.random.default_rng(1), 1, meta, recipe, backgrounds)
+    assert layout.alpha.shape == layout.background.shape[:2] and layout.alpha.shape[0] == 32
+    rows, columns = np.nonzero(layout.alpha > 0.25)
+    assert rows.min() >= 2 and rows.max() <= 29 and columns.min() >= 2
+    assert meta["margins"] == [2, 2, 2, 2] and meta["background"] == "plain"
+    assert layout.background_keys == tuple(k for k in meta if k.startswith("background"))
+
+
+def test_compositing_puts_the_fill_where_the_ink_is() -> None:
+    alpha = np.zeros((4, 4), np.float32)
+    alpha[1:3, 1:3] = 1.0
+    layout = Layout(np.full((4, 4, 3), 255, np.float32), alpha, np.ones_like(alpha), None, None)
+    image = composite(layout, "#102030", "#ffffff")
+    assert (image[1:3, 1:3] == [0x10, 0x20, 0x30]).all() and (image[0] == 255).all()

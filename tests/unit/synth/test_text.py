@@ -1,0 +1,60 @@
+"""Text sampling: word lists, random strings, case transforms, rejection reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from synthocr.errors import UserError
+from synthocr.recipe import TextConfig
+from synthocr.synth.text import BUNDLED_ENGLISH, CASES, TextSampler, apply_case, load_words, word_list_path
+
+
+@pytest.mark.parametrize(("case", "expected"), [("none", "mcDonald x2"), ("lower", "mcdonald x2"),
+                                                ("upper", "MCDONALD X2"), ("title", "Mcdonald X2")])
+def test_case_transforms(case: str, expected: str) -> None:
+    assert apply_case("mcDonald x2", case) == expected
+
+
+def test_word_lists_by_name_and_file(tmp_path: Path) -> None:
+    assert word_list_path("english") == BUNDLED_ENGLISH
+    assert word_list_path("trdg:en").name == "en.txt"
+    words = tmp_path / "w.txt"
+    words.write_text("a\n\n  bc \ndef\n", encoding="utf-8")
+    config = TextConfig(sources=[{"path": str(words), "min_length": 2}])
+    assert load_words(config.sources[0], "r.yaml") == ["bc", "def"]
+
+
+def test_random_strings_use_their_charset_and_lengths() -> None:
+    config = TextConfig(sources=[{"kind": "random", "charset": "01", "min_length": 2, "max_length": 4}])
+    sampler = TextSampler(config)
+    drawn = [sampler.draw(np.random.default_rng(seed)) for seed in range(50)]
+    assert {d.source for d in drawn} == {"random"} and {d.case for d in drawn} == {"none"}
+    assert all(set(d.text) <= {"0", "1"} and 2 <= len(d.text) <= 4 for d in drawn)
+    assert {len(d.text) for d in drawn} == {2, 3, 4}
+
+
+def test_every_case_is_drawn_by_its_weight_and_recorded(tmp_path: Path) -> None:
+    words = tmp_path / "w.txt"
+    words.write_text("hello\n", encoding="utf-8")
+    config = TextConfig(sources=[{"path": str(words)}], case={"none": 1, "lower": 1, "upper": 1, "title": 1})
+    sampler = TextSampler(config)
+    drawn = {sampler.draw(np.random.default_rng(seed)) for seed in range(60)}
+    assert {(d.case, d.text) for d in drawn} == {(c, apply_case("hello", c)) for c in CASES}
+    assert {d.source for d in drawn} == {"w"}
+
+
+def test_rejections_name_the_reason() -> None:
+    sampler = TextSampler(TextConfig(sources=[{"path": "english"}], charset="abc", max_length=3))
+    assert sampler.rejection("abc") is None
+    assert sampler.rejection("abcd") == "text_too_long"
+    assert sampler.rejection("abz") == "text_outside_charset"
+
+
+def test_errors_name_the_source(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"r.yaml: text.sources\[0\]: word list not found"):
+        TextSampler(TextConfig(sources=[{"path": str(tmp_path / "none.txt")}]), "r.yaml")
+    with pytest.raises(UserError, match="text.sources: all weights are zero"):
+        TextSampler(TextConfig(sources=[{"path": "english", "weight": 0}]))
