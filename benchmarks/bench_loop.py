@@ -27,14 +27,14 @@ from realbench import REALDEV, correct, dataset_for, realdev_sets, score_real, s
 
 def synthetic_round(recipe, model: Path, data: Path, work: Path):  # type: ignore[no-untyped-def]
     """The recipe with font weights from the baseline's per-font report on its synthetic test split."""
-    from synthocr.cli.generate_cmd import _weights_from_report
+    from synthocr.report.weights import font_weights_from_report
     from synthocr.report import build_report
     from synthocr.training.evaluate import EvalRequest, evaluate
 
     predictions = model.parent / "synthetic-test.parquet"
     evaluate(EvalRequest(model=model, data=data, out=predictions, split="test"))
     report = build_report(predictions, by=("font",), out_dir=model.parent / "report")
-    weights, _ = _weights_from_report(recipe, report.csv_path)
+    weights = font_weights_from_report(recipe, report.csv_path)
     return recipe.model_copy(update={"fonts": recipe.fonts.model_copy(update={"weights": weights})})
 
 

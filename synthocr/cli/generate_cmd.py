@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -15,6 +15,9 @@ from rich.table import Table
 
 from synthocr.cli import app, user_errors
 from synthocr.errors import UserError
+
+if TYPE_CHECKING:
+    from synthocr.recipe import Recipe
 
 console = Console(stderr=True)
 
@@ -87,6 +90,12 @@ class GenerateProgress:
     def stop(self) -> None:
         self.progress.stop()
 
+    def __enter__(self) -> GenerateProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
 
 @app.command()
 @user_errors
@@ -107,6 +116,8 @@ def generate(
 ) -> None:
     """Render, augment and write a dataset of TFRecord shards with its manifests."""
     from synthocr.dataset.generate import GenerateOptions, default_workers, generate as run_generate
+    from synthocr.dataset.mixing import apply_mix_options
+    from synthocr.dataset.schema import INFO_SKIPPED, INFO_SPLITS, SPLIT_COUNT
     from synthocr.recipe import load_recipe
 
     if overwrite and resume:
@@ -114,69 +125,40 @@ def generate(
     loaded = load_recipe(recipe)
     if seed is not None:
         loaded = loaded.model_copy(update={"seed": seed})
-    loaded = _apply_mix_options(loaded, mjsynth, mjsynth_fraction)
+    loaded = apply_mix_options(loaded, mjsynth, mjsynth_fraction)
     font_weights, origin = None, None
     if weights_from is not None:
-        font_weights, origin = _weights_from_report(loaded, weights_from)
-    if weights_from_real:
-        from synthocr.report.real_weights import apply_real_adjustment, read_real_predictions, real_adjustment
+        from synthocr.report.weights import font_weights_from_report
 
-        adjustment = real_adjustment(read_real_predictions(weights_from_real))
-        loaded = apply_real_adjustment(loaded, adjustment)
-        for note in adjustment.notes:
-            console.print(f"real-aware: {note}", markup=False)
-    beam_args = beam_arguments(beam_option or [])
+        font_weights, origin = font_weights_from_report(loaded, weights_from), str(weights_from)
+    if weights_from_real:
+        loaded = _real_adjusted(loaded, weights_from_real)
     options = GenerateOptions(
         out_dir=out, count=count, workers=workers or default_workers(), overwrite=overwrite, resume=resume,
-        font_weights=font_weights, weights_origin=origin, runner=runner.value, beam_options=tuple(beam_args),
+        font_weights=font_weights, weights_origin=origin, runner=runner.value,
+        beam_options=tuple(beam_arguments(beam_option or [])),
     )
-    bar = GenerateProgress(console)
     try:
-        summary = run_generate(loaded, options, on_start=bar.on_start, on_progress=bar.on_progress)
+        with GenerateProgress(console) as bar:
+            summary = run_generate(loaded, options, on_start=bar.on_start, on_progress=bar.on_progress)
     except KeyboardInterrupt:
-        bar.stop()
         console.print(f"[yellow]interrupted[/]: complete shards are kept; finish with `synthocr generate {escape(str(recipe))} --out {escape(out)} --resume`")
         raise typer.Exit(130) from None
-    finally:
-        bar.stop()
     info = summary.info
-    splits = ", ".join(f"{s} {d['count']:,}" for s, d in info["splits"].items())
+    splits = ", ".join(f"{s} {d[SPLIT_COUNT]:,}" for s, d in info[INFO_SPLITS].items())
     console.print(f"wrote {escape(out)}: {splits} ({summary.written_shards} shards written, {summary.reused_shards} kept)")
-    if info.get("skipped"):
-        console.print(escape("skipped draws: " + ", ".join(f"{k} {v:,}" for k, v in info["skipped"].items())))
+    if info.get(INFO_SKIPPED):
+        console.print(escape("skipped draws: " + ", ".join(f"{k} {v:,}" for k, v in info[INFO_SKIPPED].items())))
 
 
-def _apply_mix_options(recipe, mjsynth: Path | None, fraction: float | None):  # type: ignore[no-untyped-def]
-    if mjsynth is None and fraction is None:
-        return recipe
-    from synthocr.recipe import MjsynthMix
+def _real_adjusted(recipe: Recipe, predictions: list[Path]) -> Recipe:
+    """The recipe steered by real predictions (--weights-from-real), its notes printed."""
+    from synthocr.report.real_weights import apply_real_adjustment, read_real_predictions, real_adjustment
 
-    current = recipe.mix.mjsynth
-    if mjsynth is None and current is None:
-        raise UserError("--mjsynth-fraction needs --mjsynth PATH or a mix.mjsynth section in the recipe")
-    update = {}
-    if mjsynth is not None:
-        update["path"] = str(mjsynth.resolve())
-    if fraction is not None:
-        update["fraction"] = fraction
-    mix = current.model_copy(update=update) if current is not None else MjsynthMix(**update)
-    return recipe.model_copy(update={"mix": recipe.mix.model_copy(update={"mjsynth": mix})})
-
-
-def _weights_from_report(recipe, report_csv: Path) -> tuple[dict[str, float], str]:  # type: ignore[no-untyped-def]
-    from synthocr.synth.fonts import discover_fonts
-    from synthocr.report.weights import weights_from_report
-
-    column, factors = weights_from_report(report_csv)
-    if column != "font":
-        raise UserError(f"{report_csv}: grouped by {column!r}; --weights-from can weight fonts (a report --by font)")
-    fonts = discover_fonts(recipe.fonts, recipe.source)
-    base = recipe.fonts.weights
-    weights = {}
-    for font in fonts:
-        w = base.get(font.id, base.get(f"category:{font.category}", 1.0))
-        weights[font.id] = round(w * factors.get(font.id, 1.0), 6)
-    return weights, str(report_csv)
+    adjustment = real_adjustment(read_real_predictions(predictions))
+    for note in adjustment.notes:
+        console.print(f"real-aware: {note}", markup=False)
+    return apply_real_adjustment(recipe, adjustment)
 
 
 @app.command()

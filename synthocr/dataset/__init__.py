@@ -1,40 +1,29 @@
-"""A synthocr dataset directory on disk: shard names, `synthocr_info.json`, manifests, records.
+"""Reading a synthocr dataset directory: its info, its shards, its records.
 
 Shards are named the TensorFlow Datasets way, `{name}-{split}.tfrecord-{i:05d}-of-{n:05d}`, beside
-`synthocr_info.json` and one `{split}.parquet` manifest per split. `dataset_info.json` and
-`features.json` are TFDS's (`synthocr.dataset.tfds_metadata`); datasets written before they were there
-kept our info under `dataset_info.json`, which is still read. Nothing here imports TensorFlow.
+`synthocr_info.json` and one `{split}.parquet` manifest per split (every name and key:
+`synthocr.dataset.schema`). `dataset_info.json` and `features.json` are TFDS's
+(`synthocr.dataset.tfds_metadata`); datasets written before they were there kept our info under
+`dataset_info.json`, which is still read. Writing one: `synthocr.dataset.generate`. Nothing here
+imports TensorFlow.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from synthocr.errors import UserError
 from synthocr.dataset.records import Record, decode_example
+from synthocr.dataset.schema import DATASET_INFO, INFO_SPLITS, LEGACY_DATASET_INFO, SPLITS, parse_shard_name, shard_name
 from synthocr.dataset.tfrecord import read_records
+from synthocr.errors import UserError
 
-DATASET_INFO = "synthocr_info.json"
-LEGACY_DATASET_INFO = "dataset_info.json"  # our info's name before TFDS's file took it
-SPLITS = ("train", "val", "test")
-_SHARD_RE = re.compile(r"^(?P<name>.+)-(?P<split>[A-Za-z0-9_]+)\.tfrecord-(?P<i>\d{5})-of-(?P<n>\d{5})$")
-
-
-def shard_name(name: str, split: str, index: int, count: int) -> str:
-    """The TFDS-style file name of one shard.
-
-    >>> shard_name("default", "train", 3, 64)
-    'default-train.tfrecord-00003-of-00064'
-    """
-    return f"{name}-{split}.tfrecord-{index:05d}-of-{count:05d}"
-
-
-def manifest_path(data_dir: str | Path, split: str) -> Path:
-    return Path(data_dir) / f"{split}.parquet"
+__all__ = [
+    "DATASET_INFO", "LEGACY_DATASET_INFO", "SPLITS", "shard_name", "is_dataset_dir", "read_dataset_info",
+    "list_shards", "iter_records", "checked_records", "count_records",
+]
 
 
 def _info_path(data_dir: str | Path) -> Path | None:
@@ -44,13 +33,14 @@ def _info_path(data_dir: str | Path) -> Path | None:
         return path
     legacy = Path(data_dir) / LEGACY_DATASET_INFO
     try:
-        ours = legacy.is_file() and isinstance(json.loads(legacy.read_text(encoding="utf-8")).get("splits"), dict)
+        ours = legacy.is_file() and isinstance(json.loads(legacy.read_text(encoding="utf-8")).get(INFO_SPLITS), dict)
     except (ValueError, AttributeError, OSError):
         ours = True  # let read_dataset_info name the broken file
     return legacy if ours else None
 
 
 def is_dataset_dir(path: str | Path) -> bool:
+    """Whether `path` holds a synthocr dataset (its info file)."""
     return _info_path(path) is not None
 
 
@@ -69,9 +59,9 @@ def list_shards(data_dir: str | Path, split: str) -> list[Path]:
     """The complete shards of one split, in index order (temporary files are ignored)."""
     shards = []
     for path in Path(data_dir).iterdir():
-        match = _SHARD_RE.match(path.name)
-        if match and match["split"] == split:
-            shards.append((int(match["i"]), path))
+        parsed = parse_shard_name(path.name)
+        if parsed is not None and parsed[1] == split:
+            shards.append((parsed[2], path))
     return [path for _, path in sorted(shards)]
 
 

@@ -6,7 +6,7 @@ recipe's proportion. Which MJSynth lines fill them is chosen in one streaming pa
 alone (`select_annotation_lines`, memory O(k)); the chosen lines are dealt to shards in rank
 order, each shard with its own spares, so a broken image is replaced the same way whatever the
 number of workers. A shard whose spares run out fills the position with a synthetic sample and
-counts it.
+counts it. `apply_mix_options` points a recipe's MJSynth mix at another root or fraction.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import numpy as np
 from synthocr.errors import UserError
 from synthocr.recipe import Recipe
 from synthocr.dataset.records import Record
+from synthocr.dataset.schema import SPLIT_CODES
 
-SYNTH = 0
 _SPARE_SHARE = 0.05
 _MIN_SPARES = 8
 
@@ -92,7 +92,7 @@ def _spares(needed: int) -> int:
 
 
 def _mix_seed(recipe_seed: int, split: str, source: int) -> int:
-    return int(np.random.SeedSequence([recipe_seed & 0xFFFFFFFF, 77, {"train": 1, "val": 2, "test": 3}[split], source]).generate_state(1)[0])
+    return int(np.random.SeedSequence([recipe_seed & 0xFFFFFFFF, 77, SPLIT_CODES[split], source]).generate_state(1)[0])
 
 
 def _candidates(source: MixSource, seed: int, needed: int, spares: int) -> tuple[list[Any], list[Any]]:
@@ -188,3 +188,27 @@ class ShardMixer:
             return result
         self.skips[f"{prefix}_candidates_exhausted"] += 1
         return None
+
+
+def apply_mix_options(recipe: Recipe, mjsynth_root: Path | None = None, mjsynth_fraction: float | None = None) -> Recipe:
+    """The recipe with its MJSynth mix pointed at `mjsynth_root` and/or set to `mjsynth_fraction`.
+
+    A fraction alone needs a `mix.mjsynth` section in the recipe to apply to.
+    """
+    if mjsynth_root is None and mjsynth_fraction is None:
+        return recipe
+    from synthocr.recipe import MjsynthMix
+
+    current = recipe.mix.mjsynth
+    if mjsynth_root is None and current is None:
+        raise UserError(
+            "mjsynth_fraction needs mjsynth_root or a mix.mjsynth section in the recipe",
+            params=("mjsynth_fraction", "mjsynth_root"),
+        )
+    update: dict[str, Any] = {}
+    if mjsynth_root is not None:
+        update["path"] = str(Path(mjsynth_root).resolve())
+    if mjsynth_fraction is not None:
+        update["fraction"] = mjsynth_fraction
+    mix = current.model_copy(update=update) if current is not None else MjsynthMix(**update)
+    return recipe.model_copy(update={"mix": recipe.mix.model_copy(update={"mjsynth": mix})})

@@ -2,7 +2,7 @@
 
 The Example protobuf is written by hand (it is four tiny messages) so that generation needs no
 TensorFlow and the bytes are deterministic: features are always written in sorted key order.
-`synthocr.data.pipeline` parses the same keys with `tf.io.parse_example`.
+`synthocr.training.pipeline` parses the same keys (BYTES_KEYS, INT64_KEYS) with `tf.io.parse_example`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ KEY_META = "meta"
 
 BYTES_KEYS = (KEY_ID, KEY_IMAGE, KEY_FORMAT, KEY_TEXT, KEY_FONT, KEY_SOURCE, KEY_META)
 INT64_KEYS = (KEY_HEIGHT, KEY_WIDTH, KEY_SEED)
+FEATURE_TYPES = {**{key: "bytes" for key in BYTES_KEYS}, **{key: "int64" for key in INT64_KEYS}}
 
 SOURCE_SYNTH = "synth"
 SOURCE_MJSYNTH = "mjsynth"
@@ -48,6 +49,7 @@ class Record:
 
 
 def _varint(value: int) -> bytes:
+    """A protobuf varint; a negative value as its 64-bit two's complement, as int64 fields are."""
     if value < 0:
         value += 1 << 64
     out = bytearray()
@@ -105,6 +107,11 @@ def encode_example(record: Record) -> bytes:
 
 
 def read_varint(buf: bytes, pos: int) -> tuple[int, int]:
+    """(the varint at `pos`, the position after it).
+
+    >>> read_varint(_varint(300), 0)
+    (300, 2)
+    """
     result = shift = 0
     while True:
         byte = buf[pos]

@@ -1,7 +1,7 @@
 """TensorFlow Datasets' metadata for a synthocr dataset: `features.json` and TFDS's `dataset_info.json`.
 
 With both beside the shards, `tfds.builder_from_directory(DIR).as_dataset(split="train")` yields
-decoded images and texts; our own metadata lives in `synthocr_info.json` (`dataset.DATASET_INFO`).
+decoded images and texts; our own metadata lives in `synthocr_info.json` (`schema.DATASET_INFO`).
 The files are what `tfds.folder_dataset.write_metadata` writes, built here from the feature keys
 of `synthocr.dataset.records`, so that generation needs neither TensorFlow nor tensorflow-datasets.
 Each `a/b` key becomes field `b` of a nested feature `a`: `ex["image"]["encoded"]` is the image.
@@ -14,6 +14,7 @@ from typing import Any
 
 from synthocr.dataset import storage
 from synthocr.dataset.records import BYTES_KEYS, INT64_KEYS, KEY_IMAGE
+from synthocr.dataset.schema import INFO_NAME, INFO_SPLITS, INFO_VERSION, SHARD_COUNT, SPLIT_SHARDS
 
 TFDS_INFO = "dataset_info.json"
 TFDS_FEATURES = "features.json"
@@ -57,14 +58,15 @@ def tfds_dataset_info(info: dict[str, Any]) -> dict[str, Any]:
     >>> tfds_dataset_info({"name": "d", "splits": {"train": split}})["splits"][0]["shardLengths"]
     ['2', '1']
     """
-    template = f"{info['name']}-{{SPLIT}}.{{FILEFORMAT}}-{{SHARD_X_OF_Y}}"
+    name = info[INFO_NAME]
+    template = f"{name}-{{SPLIT}}.{{FILEFORMAT}}-{{SHARD_X_OF_Y}}"
     splits = [
-        {"name": name, "filepathTemplate": template, "shardLengths": [str(s["count"]) for s in split["shards"]]}
-        for name, split in info["splits"].items()
+        {"name": split, "filepathTemplate": template, "shardLengths": [str(s[SHARD_COUNT]) for s in entry[SPLIT_SHARDS]]}
+        for split, entry in info[INFO_SPLITS].items()
     ]
-    version = info.get("synthocr_version", "")
+    version = info.get(INFO_VERSION, "")
     return {
-        "description": f"synthocr dataset {info['name']!r}" + (f" (synthocr {version})" if version else ""),
+        "description": f"synthocr dataset {name!r}" + (f" (synthocr {version})" if version else ""),
         "fileFormat": "tfrecord",
         "splits": splits,
         "version": "1.0.0",

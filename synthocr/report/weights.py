@@ -17,10 +17,14 @@ steer by).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from synthocr.errors import UserError
+
+if TYPE_CHECKING:
+    from synthocr.recipe import Recipe
 
 FLOOR = 0.5
 CAP = 4.0
@@ -103,3 +107,22 @@ def weights_from_report(path: Path, min_samples: int = MIN_SAMPLES) -> tuple[str
     errors = {g: 1.0 - float(r) for g, r in zip(groups, rates)}
     counted = {g for g, ok in zip(groups, counted_rows) if ok}
     return column, error_factors(errors, counted)
+
+
+def font_weights_from_report(recipe: Recipe, report_csv: Path) -> dict[str, float]:
+    """Every font's weight for a recipe steered by a report.csv grouped by font: the recipe's own
+    weight (by font id, else by category, else 1) times the report's factor for the font."""
+    from synthocr.synth.fonts import discover_fonts
+
+    column, factors = weights_from_report(report_csv)
+    if column != "font":
+        raise UserError(
+            f"{report_csv}: grouped by {column!r}; report_csv can weight fonts (a report by=font)",
+            params=("report_csv", "by=font"),
+        )
+    base = recipe.fonts.weights
+    weights = {}
+    for font in discover_fonts(recipe.fonts, recipe.source):
+        w = base.get(font.id, base.get(f"category:{font.category}", 1.0))
+        weights[font.id] = round(w * factors.get(font.id, 1.0), 6)
+    return weights

@@ -13,7 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from synthocr.dataset.generate import ShardWriter, plan_shards
+from synthocr.dataset.generate import plan_shards
+from synthocr.dataset.shards import ShardWriter
 from synthocr.recipe import load_recipe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,17 +37,18 @@ with open(sys.argv[2], "wb") as f:
 WORKER = """
 import pickle, sys
 import synthocr
-from synthocr.dataset.beam import write_shard
+from synthocr.dataset.runners import BeamShardJob
+from synthocr.dataset.shards import WriterSpec
 from synthocr.errors import UserError
 from synthocr.synth.sample import FactoryOptions
 assert synthocr.__file__.startswith(sys.argv[1]), synthocr.__file__
 with open(sys.argv[2], "rb") as f:
     as_launched, shipped, task = pickle.load(f)
 try:
-    write_shard((task, None), as_launched, sys.argv[3] + "-unported", FactoryOptions())
+    BeamShardJob(WriterSpec(as_launched, sys.argv[3] + "-unported", FactoryOptions(), portable=True))((task, None))
 except UserError as err:
     print("UNPORTED", err)
-print("WROTE", write_shard((task, None), shipped, sys.argv[3], FactoryOptions()))
+print("WROTE", BeamShardJob(WriterSpec(shipped, sys.argv[3], FactoryOptions(), portable=True))((task, None)))
 """
 
 

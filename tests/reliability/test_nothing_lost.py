@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from synthocr.dataset import DATASET_INFO, list_shards
-from synthocr.dataset.generate import PARTS_DIR, RUN_FILE, GenerateOptions, generate
+from synthocr.dataset.generate import GenerateOptions, generate
+from synthocr.dataset.schema import PARTS_DIR, RUN_FILE
 from synthocr.recipe import load_recipe
 
 from .helpers import cli, one_line_error, read_tree, stopped_run, tiny_recipe, update_recipe

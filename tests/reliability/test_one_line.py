@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from synthocr.dataset import list_shards
-from synthocr.dataset.generate import PARTS_DIR
+from synthocr.dataset.schema import PARTS_DIR
 
 from .conftest import write_labels
 from .helpers import cli, one_line_error, read_tree, tiny_recipe
