@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from synthocr.dataset.records import SOURCE_SYNTH, Record
+from synthocr.dataset.schema import SPLIT_CODES
 from synthocr.errors import UserError
 from synthocr.recipe import Recipe
 from synthocr.synth import integrity
@@ -29,7 +30,6 @@ from synthocr.synth.fonts import FontInfo, FontSampler, discover_fonts
 from synthocr.synth.layout import Layout, composite, lay_out, repaint
 from synthocr.synth.text import DrawnText, TextSampler
 
-SPLIT_CODES = {"train": 1, "val": 2, "test": 3}
 MAX_TEXT_DRAWS = 50
 MAX_BACKGROUND_DRAWS = 3  # backgrounds tried for one layout when no text colour reads on them
 MAX_SAMPLE_DRAWS = 8  # draws of style, geometry and background for one text
