@@ -17,8 +17,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, Validatio
 
 from synthocr.errors import UserError
 from synthocr.paths import bundled
-
-DEFAULT_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+from synthocr.training.charset import DEFAULT_CHARSET
 MAX_FONT_SIZE = 512
 
 FontSize = Annotated[int, Field(ge=1, le=MAX_FONT_SIZE)]

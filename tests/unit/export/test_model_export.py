@@ -9,7 +9,7 @@ def test_a_mixed_precision_model_is_rebuilt_in_float32_and_unrolled() -> None:
     import keras
 
     from synthocr.export.model_export import export_graph
-    from synthocr.training.model import build_model
+    from synthocr.training.models import build_model
 
     keras.utils.set_random_seed(1)
     keras.mixed_precision.set_global_policy("mixed_float16")
