@@ -148,22 +148,14 @@ class _Folders:
     """Where each stage writes, under the demo folder."""
 
     out: Path
+    data: Path
+    run: Path
+    predictions: Path
+    report: Path
 
-    @property
-    def data(self) -> Path:
-        return self.out / "data"
-
-    @property
-    def run(self) -> Path:
-        return self.out / "run"
-
-    @property
-    def predictions(self) -> Path:
-        return self.out / "predictions.parquet"
-
-    @property
-    def report(self) -> Path:
-        return self.out / "report"
+    @classmethod
+    def under(cls, out: Path) -> _Folders:
+        return cls(out, out / "data", out / "run", out / "predictions.parquet", out / "report")
 
 
 def _generate_stage(options: DemoOptions, recipe: Any, recipe_path: Path, folders: _Folders, on_stage: Callable[[str], None],
@@ -244,7 +236,7 @@ def run_demo(options: DemoOptions, on_stage: Callable[[str], None] = lambda mess
     clock = _Clock(options.minutes)
     for path in options.real_val:  # before minutes of generation, not after
         check_real_path(path)
-    folders = _Folders(options.out_dir)
+    folders = _Folders.under(options.out_dir)
     recipe_path = options.recipe or bundled("recipes") / "default.yaml"
     recipe = load_recipe(recipe_path)
     recipe = recipe.model_copy(update={"splits": recipe.splits.model_copy(update=demo_splits(options.count))})
