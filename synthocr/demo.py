@@ -44,7 +44,7 @@ class DemoResult:
     train_steps: int
     minutes: float
     report: Any = None
-    real: dict[str, dict[str, float]] = field(default_factory=dict)  # real set name -> summary (scoring.summarise)
+    real: dict[str, dict[str, float]] = field(default_factory=dict)  # real set name -> summary (metrics.summarise)
     real_predictions: dict[str, Path] = field(default_factory=dict)
 
 

@@ -23,6 +23,11 @@ FLAG_NAMES: dict[str, str] = {
     "host_id": "--host-id",
     "DemoOptions.minutes": "--minutes",
     "DemoOptions.count": "--count",
+    "EvalRequest.split": "--split",
+    "allow_charset_mismatch=True": "--allow-charset-mismatch",
+    "by": "--by",
+    "GapRequest.dataset": "DATASET",
+    "GapRequest.real": "REAL",
 }
 FLAG_SPELLING.update(FLAG_NAMES)
 

@@ -8,22 +8,6 @@ from typing import Annotated, Optional
 import typer
 
 from synthocr.cli.app import app, user_errors
-from synthocr.errors import UserError
-
-
-_ARGUMENTS = {"dataset ": "DATASET ", "real set ": "REAL ", "real: ": "REAL: "}
-
-
-def _argument_names(message: str) -> str:
-    """A library message that starts with a parameter's name, starting with the argument's instead.
-
-    >>> _argument_names("real set x/labels.tsv: labels.tsv is empty")
-    'REAL x/labels.tsv: labels.tsv is empty'
-    """
-    for name, argument in _ARGUMENTS.items():
-        if message.startswith(name):
-            return argument + message[len(name):]
-    return message
 
 
 @app.command()
@@ -48,10 +32,7 @@ def gap(
 
     console = Console()
     with console.status("reading both sides and measuring"):
-        try:
-            result = run_gap(GapRequest(dataset, tuple(real), split, max_images, seed=seed))
-        except UserError as err:
-            raise UserError(_argument_names(str(err))) from None
+        result = run_gap(GapRequest(dataset, tuple(real), split, max_images, seed=seed))
         paths = write_gap(result, out)
     table = Table(title="synthetic vs real, largest gap first", title_justify="left",
                   caption="distance: Wasserstein / pooled std (numeric), total variation (categorical)",

@@ -37,5 +37,5 @@ def report(
 
     console = Console()
     with console.status("building the report"):
-        built = build_report(predictions, tuple(by) if by else ("font",), out, min_samples, compare)
+        built = build_report(predictions, by, out, min_samples, compare)
     print_report(built, console, limit)

@@ -10,7 +10,8 @@ No TensorFlow anywhere in this package: shards are read with `synthocr.dataset.t
 
 from __future__ import annotations
 
-from synthocr.report.build import Report, build_report
+from synthocr.report.build import build_report, compute_report, write_report
+from synthocr.report.result import Report
 from synthocr.report.terminal import print_report
 
-__all__ = ["Report", "build_report", "print_report"]
+__all__ = ["Report", "build_report", "compute_report", "print_report", "write_report"]

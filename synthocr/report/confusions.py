@@ -1,4 +1,4 @@
-"""Character confusions of a misread word: substitutions, insertions and deletions from rapidfuzz's editops.
+"""Character confusions of misread words: the edit operations of `synthocr.metrics`, labelled and counted per group.
 
 A confusion is (kind, truth, predicted): a substitution `('substitution', 'e', 'a')` read `e` as
 `a`; an insertion `('insertion', '', 'l')` has an `l` in the prediction that is not in the text;
@@ -8,30 +8,16 @@ a deletion `('deletion', 'l', '')` lost an `l`. Written `e→a`, `∅→l` and `
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
-from rapidfuzz.distance import Levenshtein
+import numpy as np
+import pandas as pd
 
-Confusion = tuple[str, str, str]
+from synthocr.metrics import EditOperation, edit_operations
+
+Confusion = EditOperation
 NOTHING = "∅"
-_KINDS = {"replace": "substitution", "insert": "insertion", "delete": "deletion"}
-
-
-def confusions(text: str, prediction: str) -> list[Confusion]:
-    """The edit operations that turn the text into the prediction, as confusions.
-
-    >>> confusions("hello", "hallo")
-    [('substitution', 'e', 'a')]
-    >>> confusions("helo", "hello"), confusions("hello", "helo")
-    ([('insertion', '', 'l')], [('deletion', 'l', '')])
-    """
-    out = []
-    for op in Levenshtein.editops(text, prediction):
-        kind = _KINDS[op.tag]
-        truth = text[op.src_pos] if kind != "insertion" else ""
-        predicted = prediction[op.dest_pos] if kind != "deletion" else ""
-        out.append((kind, truth, predicted))
-    return out
+CONFUSION_COLUMNS = ("kind", "truth", "predicted", "confusion", "count", "share")
 
 
 def _shown(char: str) -> str:
@@ -49,7 +35,11 @@ def confusion_label(confusion: Confusion) -> str:
 
 
 def top_confusions(counts: Counter[Confusion], limit: int = 5) -> list[tuple[Confusion, int]]:
-    """The most common confusions, ties broken by label so the order is stable."""
+    """The most common confusions, ties broken by label so the order is stable.
+
+    >>> top_confusions(Counter({("insertion", "", "l"): 2, ("substitution", "e", "a"): 2, ("deletion", "x", ""): 1}), 2)
+    [(('substitution', 'e', 'a'), 2), (('insertion', '', 'l'), 2)]
+    """
     return sorted(counts.items(), key=lambda item: (-item[1], confusion_label(item[0]), item[0][0]))[:limit]
 
 
@@ -63,9 +53,48 @@ def summary_text(counts: Counter[Confusion], limit: int = 5) -> str:
 
 
 def count_confusions(pairs: Iterable[tuple[str, str]]) -> Counter[Confusion]:
-    """All confusions of many (text, prediction) pairs."""
+    """All confusions of many (text, prediction) pairs.
+
+    >>> count_confusions([("hello", "hallo"), ("hello", "hallo"), ("cat", "cat")])
+    Counter({('substitution', 'e', 'a'): 2})
+    """
     counts: Counter[Confusion] = Counter()
     for text, prediction in pairs:
         if text != prediction:
-            counts.update(confusions(text, prediction))
+            counts.update(edit_operations(text, prediction))
     return counts
+
+
+def group_confusions(
+    texts: Sequence[str], predictions: Sequence[str], distances: Sequence[int], groups: Mapping[tuple[str, ...], np.ndarray]
+) -> tuple[dict[tuple[str, ...], Counter[Confusion]], Counter[Confusion]]:
+    """(confusions per group, confusions of all samples); `groups` maps a group to its samples' positions,
+    and a sample's edit operations are worked out once however many groups hold it."""
+    per_row = {i: edit_operations(t, p) for i, (t, p, d) in enumerate(zip(texts, predictions, distances)) if d}
+    by_group: dict[tuple[str, ...], Counter[Confusion]] = {}
+    for key, rows in groups.items():
+        counts: Counter[Confusion] = Counter()
+        for row in rows:
+            counts.update(per_row.get(int(row), ()))
+        by_group[key] = counts
+    overall: Counter[Confusion] = Counter()
+    for ops in per_row.values():
+        overall.update(ops)
+    return by_group, overall
+
+
+def confusion_table(
+    names: Sequence[str], keys: Sequence[tuple[str, ...]], by_group: Mapping[tuple[str, ...], Counter[Confusion]],
+    overall: Counter[Confusion],
+) -> pd.DataFrame:
+    """confusions.csv: every confusion of all samples (scope `overall`) and of every group (scope `group`), most common first."""
+    rows = []
+    scopes = [("overall", ("",) * len(names), overall)] + [("group", k, by_group[k]) for k in keys]
+    for scope, key, counts in scopes:
+        total = sum(counts.values())
+        for (kind, truth, predicted), n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            rows.append({
+                "scope": scope, **dict(zip(names, key)), "kind": kind, "truth": truth, "predicted": predicted,
+                "confusion": confusion_label((kind, truth, predicted)), "count": n, "share": n / total,
+            })
+    return pd.DataFrame(rows, columns=["scope", *names, *CONFUSION_COLUMNS])

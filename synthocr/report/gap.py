@@ -11,7 +11,10 @@ The two scales differ; both read as "share of the mass that would have to move",
 
 The text is compared further: character frequencies (characters the real words use that the
 synthetic ones rarely do, and those outside the dataset's charset) and word patterns
-(punctuation, spaces, digits, accented letters).
+(punctuation, spaces, digits, accented letters): `synthocr.report.gap_text`.
+
+Errors name the request's fields, `GapRequest.dataset` and `GapRequest.real` (`params`), which
+the command line spells as its arguments DATASET and REAL.
 
 Each gap at least `LARGE_GAP` wide names the recipe keys that move it (`HINTS`). The hints are
 heuristics: a direction to try, to be checked with a controlled training run, not a result.
@@ -23,9 +26,8 @@ texts are all read. `synthocr.training` is not imported: no TensorFlow here.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,12 +37,12 @@ import pandas as pd
 
 from synthocr.report.attributes import IMAGE_ATTRIBUTES, NUMERIC_ATTRIBUTES, decode_rgb, image_attributes, text_attributes
 from synthocr.errors import UserError
+from synthocr.report.gap_text import text_gaps
 
 LOG_SCALE = ("image_width", "image_height", "image_aspect", "image_sharpness", "image_noise", "image_colourfulness")
 CATEGORICAL = ("text_case", "text_has_digits")
 LARGE_GAP = 0.25
-RARE_RATIO = 3.0  # a character is rare in the synthetic text when its real share is this many times larger
-MIN_CHAR_SHARE = 0.002
+DATASET, REAL = "GapRequest.dataset", "GapRequest.real"  # how errors name the two sides (the CLI: DATASET, REAL)
 GAP_CSV = "gap.csv"
 GAP_HTML = "gap.html"
 TEXT_GAP_CSV = "gap_text.csv"
@@ -144,12 +146,12 @@ def _read_synthetic(request: GapRequest, rng: np.random.Generator) -> tuple[Side
 
     data = request.dataset
     if not (data.is_dir() and is_dataset_dir(data)):
-        raise UserError(f"dataset {data}: not a synthocr dataset directory (no dataset_info.json)")
+        raise UserError(f"{DATASET} {data}: not a synthocr dataset directory (no dataset_info.json)", params=(DATASET,))
     info = read_dataset_info(data)
     splits = [request.split] if request.split else list(info.get("splits", {})) or ["train", "val", "test"]
     files = [f for s in splits for f in list_shards(data, s)]
     if not files:
-        raise UserError(f"dataset {data}: no shards for split {', '.join(splits)}")
+        raise UserError(f"{DATASET} {data}: no shards for split {', '.join(splits)}", params=(DATASET,))
     total = sum(int(info.get("splits", {}).get(s, {}).get("count", 0)) for s in splits)
     chosen = set(rng.choice(total, size=min(request.max_images, total), replace=False).tolist()) if total else set()
     rows, index = [], 0
@@ -164,7 +166,7 @@ def _read_synthetic(request: GapRequest, rng: np.random.Generator) -> tuple[Side
             rows.append(row)
             index += 1
     if not rows:
-        raise UserError(f"dataset {data}: the shards hold no samples")
+        raise UserError(f"{DATASET} {data}: the shards hold no samples", params=(DATASET,))
     frame = pd.DataFrame(rows)
     measured = int(frame[IMAGE_ATTRIBUTES[0]].notna().sum()) if IMAGE_ATTRIBUTES[0] in frame else 0
     return Side(data.name or str(data), frame, len(frame), measured), str(info.get("charset", ""))
@@ -173,10 +175,13 @@ def _read_synthetic(request: GapRequest, rng: np.random.Generator) -> tuple[Side
 def _read_real(path: Path, request: GapRequest, rng: np.random.Generator) -> Side:
     from synthocr.training.realval import read_real_records
 
-    name, records, skips = read_real_records(path, request.real_limit, where="real set")
+    try:
+        name, records, skips = read_real_records(path, request.real_limit, where=REAL)
+    except UserError as err:  # its message starts with `where`: name it as the parameter it is
+        raise UserError(str(err), params=(REAL,)) from None
     if not records:
         why = ", ".join(f"{reason}: {n}" for reason, n in sorted(skips.items())) or "no lines"
-        raise UserError(f"real set {path}: no usable labelled image ({why})")
+        raise UserError(f"{REAL} {path}: no usable labelled image ({why})", params=(REAL,))
     picked = set(rng.choice(len(records), size=min(request.max_images, len(records)), replace=False).tolist())
     rows = []
     for i, record in enumerate(records):
@@ -256,71 +261,10 @@ def attribute_table(synthetic: Side, real: list[Side]) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def _char_class(c: str) -> str:
-    if c.isdigit():
-        return "digit"
-    if c.isspace():
-        return "space"
-    if c.isalpha():
-        return "accented letter" if ord(c) > 127 else ("upper" if c.isupper() else "lower")
-    return "punctuation"
-
-
-def _char_hint(char: str, in_charset: bool, charset: str) -> str:
-    """What to change in the recipe for a character the synthetic words lack.
-
-    >>> _char_hint("E", False, "abcde")
-    "'E' is outside text.charset, its lower case is in: add the upper case to text.charset and raise `text.case.upper`/`title`"
-    """
-    if in_charset:
-        return f"'{char}' ({_char_class(char)}) is rare in the synthetic words: add words with it to `text.sources`"
-    if char.isalpha() and char.lower() in charset:
-        return f"'{char}' is outside text.charset, its lower case is in: add the upper case to text.charset and raise `text.case.upper`/`title`"
-    if char.isalnum():
-        return f"'{char}' is outside text.charset: add it there and to words in `text.sources`"
-    return f"'{char}' is outside text.charset: the model can never output it (the benchmark convention ignores it)"
-
-
-_PATTERNS: dict[str, Callable[[str], bool]] = {
-    "words with punctuation": lambda t: any(unicodedata.category(c).startswith(("P", "S")) for c in t),
-    "words with a space": lambda t: any(c.isspace() for c in t),
-    "words with accented letters": lambda t: any(c.isalpha() and ord(c) > 127 for c in t),
-    "words of digits only": lambda t: t.isdigit(),
-    "words mixing letters and digits": lambda t: any(c.isdigit() for c in t) and any(c.isalpha() for c in t),
-    "single characters": lambda t: len(t) == 1,
-}
-
-
-def text_gaps(synthetic: list[str], real: list[str], charset: str) -> pd.DataFrame:
-    """Characters and word patterns the real words have and the synthetic ones rarely do.
-
-    One row per finding: `kind` (character | pattern), `item`, `class` (of a character: lower,
-    upper, digit, punctuation, space, accented letter), `real_share`, `synthetic_share`
-    (of characters, or of words for patterns), `in_charset`, `hint`.
-    """
-    rows = []
-    real_chars, synth_chars = Counter("".join(real)), Counter("".join(synthetic))
-    real_total, synth_total = sum(real_chars.values()) or 1, sum(synth_chars.values()) or 1
-    for char, count in real_chars.most_common():
-        r, s = count / real_total, synth_chars.get(char, 0) / synth_total
-        if r < MIN_CHAR_SHARE or s * RARE_RATIO > r:
-            continue
-        in_charset = not charset or char in charset
-        rows.append({"kind": "character", "item": char, "class": _char_class(char), "real_share": round(r, 5),
-                     "synthetic_share": round(s, 5), "in_charset": in_charset, "hint": _char_hint(char, in_charset, charset)})
-    for name, test in _PATTERNS.items():
-        r = sum(map(test, real)) / max(1, len(real))
-        s = sum(map(test, synthetic)) / max(1, len(synthetic))
-        if r >= 0.01 and s * RARE_RATIO <= r:
-            rows.append({"kind": "pattern", "item": name, "class": "", "real_share": round(r, 4), "synthetic_share": round(s, 4),
-                         "in_charset": True, "hint": f"{name}: {r:.0%} of real words, {s:.1%} of synthetic: add such entries to `text.sources`"})
-    return pd.DataFrame(rows, columns=["kind", "item", "class", "real_share", "synthetic_share", "in_charset", "hint"])
-
-
 def run_gap(request: GapRequest) -> GapResult:
     """Reads both sides and compares them; an empty or missing real set is a UserError naming it."""
     if not request.real:
-        raise UserError("real: give at least one real set (a labels.tsv, a folder with one, or an MJSynth root)")
+        raise UserError(f"{REAL}: give at least one real set (a labels.tsv, a folder with one, or an MJSynth root)", params=(REAL,))
     rng = np.random.default_rng(request.seed)
     real = [_read_real(Path(p), request, rng) for p in request.real]
     names = [side.name for side in real]

@@ -16,14 +16,12 @@ import base64
 import math
 from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from synthocr.report.confusions import confusion_label
-
-if TYPE_CHECKING:
-    from synthocr.report.build import Example, Report
+from synthocr.report.result import Example, Report
 
 CHART_WIDTH = 820
 LABEL_WIDTH = 230
@@ -138,6 +136,26 @@ def chart(report: Report) -> str:
     return "".join(parts)
 
 
+def _cells(*values: Any) -> str:
+    """Plain table cells, right-aligned by the stylesheet."""
+    return "".join(f"<td>{value}</td>" for value in values)
+
+
+def _key_cells(row: Any, names: Sequence[str]) -> str:
+    """The group's key, one left-aligned cell per grouping column."""
+    return "".join(f'<td class="key">{escape(str(row[n]))}</td>' for n in names)
+
+
+def _interval(low: float, high: float) -> str:
+    return f"{_pct(low)}–{_pct(high)}"
+
+
+def _badge(row: Any, status: str, min_samples: int) -> str:
+    if status == "flagged":
+        return f'<span class="badge flagged">below the rest, p={row["p_value"]:.3g}</span>'
+    return f'<span class="badge few">&lt; {min_samples} samples</span>' if status == "few" else ""
+
+
 def _table(report: Report) -> str:
     names = list(report.group_columns)
     head = "".join(f'<th class="key">{escape(n)}</th>' for n in names)
@@ -149,25 +167,23 @@ def _table(report: Report) -> str:
         )
     ]
     o = report.overall
+    overall_confusions = ", ".join(f"{confusion_label(c)} ×{n}" for c, n in report.overall_confusions)
     rows.append(
-        f'<tr class="overall"><td></td><td class="key" colspan="{len(names)}">overall</td><td>{o["samples"]}</td>'
-        f'<td>{_pct(o["exact"])}</td><td>{_pct(o["exact_low"])}–{_pct(o["exact_high"])}</td><td>{_num(o["cer"], 4)}</td>'
-        f'<td>{_num(o["mean_edit_distance"], 2)}</td><td>{_num(o["mean_confidence"], 3)}</td>'
-        f'<td class="text">{escape(", ".join(f"{confusion_label(c)} ×{n}" for c, n in report.overall_confusions))}</td><td></td></tr>'
+        f'<tr class="overall"><td></td><td class="key" colspan="{len(names)}">overall</td>'
+        + _cells(o["samples"], _pct(o["exact"]), _interval(o["exact_low"], o["exact_high"]), _num(o["cer"], 4),
+                 _num(o["mean_edit_distance"], 2), _num(o["mean_confidence"], 3))
+        + f'<td class="text">{escape(overall_confusions)}</td><td></td></tr>'
     )
     for row in report.groups.to_dict("records"):
         status = _status(row)
-        badge = (
-            f'<span class="badge flagged">below the rest, p={row["p_value"]:.3g}</span>' if status == "flagged"
-            else f'<span class="badge few">&lt; {report.min_samples} samples</span>' if status == "few" else ""
-        )
-        keys = "".join(f'<td class="key">{escape(str(row[n]))}</td>' for n in names)
         rank = "" if row["rank"] is pd.NA or pd.isna(row["rank"]) else str(int(row["rank"]))
+        statistics = _cells(
+            row["samples"], _pct(row["exact_rate"]), _interval(row["exact_low"], row["exact_high"]), _num(row["cer"], 4),
+            _num(row["mean_edit_distance"], 2), _num(row["mean_confidence"], 3),
+        )
         rows.append(
-            f'<tr class="{status}"><td>{rank}</td>{keys}<td>{row["samples"]}</td><td>{_pct(row["exact_rate"])}</td>'
-            f'<td>{_pct(row["exact_low"])}–{_pct(row["exact_high"])}</td><td>{_num(row["cer"], 4)}</td>'
-            f'<td>{_num(row["mean_edit_distance"], 2)}</td><td>{_num(row["mean_confidence"], 3)}</td>'
-            f'<td class="text">{escape(row["top_confusions"])}</td><td class="key">{badge}</td></tr>'
+            f'<tr class="{status}">{_cells(rank)}{_key_cells(row, names)}{statistics}'
+            f'<td class="text">{escape(row["top_confusions"])}</td><td class="key">{_badge(row, status, report.min_samples)}</td></tr>'
         )
     rows.append("</tbody></table>")
     return "".join(rows)
@@ -186,18 +202,16 @@ def _compare(report: Report) -> str:
             f"groups with at least {report.min_samples} samples on both sides.</p>"
             f"<table><thead><tr>{head}<th>samples A</th><th>acc. A</th><th>samples B</th><th>acc. B</th><th>delta</th>"
             f'<th>p</th><th class="key">significant</th></tr></thead><tbody>'
-            f'<tr class="overall"><td class="key" colspan="{len(names)}">overall</td><td>{c["a"]["samples"]}</td>'
-            f'<td>{_pct(c["a"]["exact"])}</td><td>{c["b"]["samples"]}</td><td>{_pct(c["b"]["exact"])}</td>'
-            f'<td>{_signed(c["delta"])}</td><td>{_num(c["p_value"], 3)}</td><td class="key">{_verdict(c["significant"], c["delta"])}</td></tr>'
+            f'<tr class="overall"><td class="key" colspan="{len(names)}">overall</td>'
         )
+        + _cells(c["a"]["samples"], _pct(c["a"]["exact"]), c["b"]["samples"], _pct(c["b"]["exact"]), _signed(c["delta"]),
+                 _num(c["p_value"], 3))
+        + f'<td class="key">{_verdict(c["significant"], c["delta"])}</td></tr>'
     ]
     for row in report.compare.to_dict("records"):
-        keys = "".join(f'<td class="key">{escape(str(row[n]))}</td>' for n in names)
-        out.append(
-            f'<tr>{keys}<td>{row["samples_a"]}</td><td>{_pct(row["exact_rate_a"])}</td><td>{row["samples_b"]}</td>'
-            f'<td>{_pct(row["exact_rate_b"])}</td><td>{_signed(row["delta"])}</td><td>{_num(row["p_value"], 3)}</td>'
-            f'<td class="key">{_verdict(row["significant"], row["delta"])}</td></tr>'
-        )
+        sides = _cells(row["samples_a"], _pct(row["exact_rate_a"]), row["samples_b"], _pct(row["exact_rate_b"]),
+                       _signed(row["delta"]), _num(row["p_value"], 3))
+        out.append(f'<tr>{_key_cells(row, names)}{sides}<td class="key">{_verdict(row["significant"], row["delta"])}</td></tr>')
     out.append("</tbody></table></section>")
     return "".join(out)
 

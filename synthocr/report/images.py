@@ -20,6 +20,7 @@ import pandas as pd
 
 from synthocr.dataset.records import decode_example
 from synthocr.dataset.tfrecord import read_records
+from synthocr.predictions import DATA, ID, IMAGE_PATH, RECORD_INDEX, SHARD
 
 MAX_HEIGHT = 48
 MAX_WIDTH = 360
@@ -86,14 +87,14 @@ def load_images(rows: pd.DataFrame, predictions_dir: Path) -> dict[Hashable, Exa
     found: dict[Hashable, ExampleImage] = {}
     by_shard: dict[Path, dict[int, list[tuple[Hashable, object]]]] = defaultdict(lambda: defaultdict(list))
     for key, row in rows.iterrows():
-        shard, index, image_path = _cell(row, "shard"), _cell(row, "record_index"), _cell(row, "image_path")
-        data = _cell(row, "data")
+        shard, index, image_path = _cell(row, SHARD), _cell(row, RECORD_INDEX), _cell(row, IMAGE_PATH)
+        data = _cell(row, DATA)
         if shard is not None and index is not None and int(index) >= 0:
             path = resolve_shard(str(shard), None if data is None else str(data), predictions_dir)
             if path is None:
                 found[key] = ExampleImage(None, f"shard not found: {Path(str(shard)).name}")
             else:
-                by_shard[path][int(index)].append((key, _cell(row, "id")))
+                by_shard[path][int(index)].append((key, _cell(row, ID)))
         elif image_path is not None:
             path = _resolve_image(str(image_path), None if data is None else str(data), predictions_dir)
             if path is None:

@@ -42,7 +42,9 @@ import pandas as pd
 from synthocr.report.attributes import case_class
 from synthocr.errors import UserError
 from synthocr.report.weights import error_factors
-from synthocr.training.scoring import benchmark_form
+from synthocr.metrics import benchmark_match
+from synthocr.predictions import PREDICTION, REQUIRED, TEXT
+from synthocr.report.predictions_check import open_predictions
 
 FLOOR_SHARE = 0.05
 MAX_P = 0.95
@@ -51,6 +53,7 @@ RATIO_RANGE = (0.5, 2.0)
 CASE_KEYS = ("none", "lower", "upper", "title")
 LIGHT_LUMA = 160
 DARK_LUMA = 96
+WRONG = "wrong"  # the column read_real_predictions adds: misread in the benchmark convention
 _CASE_TO_RECIPE = {"lower": "lower", "upper": "upper", "title": "title", "mixed": "none", "none": "none"}
 
 # condition name -> (attribute, hardest end, transforms that imitate it)
@@ -75,17 +78,12 @@ class RealAdjustment:
 
 
 def read_real_predictions(paths: Sequence[Path]) -> pd.DataFrame:
-    """The rows of one or more predictions.parquet files with a boolean `wrong` (benchmark convention)."""
+    """The rows of one or more predictions.parquet files with a boolean `WRONG` column (benchmark convention)."""
     frames = []
     for path in paths:
         path = Path(path)
-        if not path.is_file():
-            raise UserError(f"{path}: no such predictions file")
-        try:
-            frame = pd.read_parquet(path)
-        except (OSError, ValueError) as err:
-            raise UserError(f"{path}: not a parquet file ({type(err).__name__}: {err})") from None
-        if not {"text", "prediction"} <= set(frame.columns):
+        frame = open_predictions(path)
+        if not set(REQUIRED) <= set(frame.columns):
             raise UserError(f"{path}: not a predictions file from `synthocr evaluate` (no text/prediction columns)")
         if frame.empty:
             raise UserError(f"{path}: no predictions in it (nothing to steer by)")
@@ -93,8 +91,8 @@ def read_real_predictions(paths: Sequence[Path]) -> pd.DataFrame:
     if not frames:
         raise UserError("weights_from_real: give at least one predictions.parquet of real images")
     frame = pd.concat(frames, ignore_index=True)
-    texts, predictions = frame["text"].fillna("").astype(str), frame["prediction"].fillna("").astype(str)
-    frame["wrong"] = [benchmark_form(t) != benchmark_form(p) for t, p in zip(texts, predictions)]
+    texts, predictions = frame[TEXT].fillna("").astype(str), frame[PREDICTION].fillna("").astype(str)
+    frame[WRONG] = [not benchmark_match(t, p) for t, p in zip(texts, predictions)]
     if "text_case" not in frame.columns:
         frame["text_case"] = texts.map(case_class)
     return frame
@@ -109,7 +107,7 @@ def case_weights(frame: pd.DataFrame, min_samples: int = MIN_SAMPLES) -> tuple[d
     ({'none': 0.05, 'lower': 0.3, 'upper': 0.6, 'title': 0.05}, {'lower': 0.5, 'upper': 1.5})
     """
     keys = frame["text_case"].map(lambda c: _CASE_TO_RECIPE.get(str(c), "none"))
-    grouped = frame["wrong"].groupby(keys.to_numpy()).agg(["size", "mean"])
+    grouped = frame[WRONG].groupby(keys.to_numpy()).agg(["size", "mean"])
     counted = {k for k, n in grouped["size"].items() if n >= min_samples}
     factors = error_factors({k: float(v) for k, v in grouped["mean"].items()}, counted)
     shares = grouped["size"] / grouped["size"].sum()
@@ -151,7 +149,7 @@ def real_adjustment(frame: pd.DataFrame, min_samples: int = MIN_SAMPLES) -> Real
         if attribute not in frame.columns or frame[attribute].isna().all():
             adjustment.notes.append(f"{name}: no {attribute} column (evaluate again with this synthocr version)")
             continue
-        ratio = condition_ratio(frame[attribute], frame["wrong"], hardest)
+        ratio = condition_ratio(frame[attribute], frame[WRONG], hardest)
         for transform in transforms:
             adjustment.transform_factors[transform] = round(adjustment.transform_factors.get(transform, 1.0) * ratio, 4)
         adjustment.notes.append(
@@ -159,7 +157,7 @@ def real_adjustment(frame: pd.DataFrame, min_samples: int = MIN_SAMPLES) -> Real
             f"(errors of the {'lowest' if hardest == 'low' else 'highest'} third of {attribute} over all errors)"
         )
     if "image_brightness" in frame.columns and frame["image_brightness"].notna().any():
-        adjustment.dark_factor = condition_ratio(frame["image_brightness"], frame["wrong"], "low")
+        adjustment.dark_factor = condition_ratio(frame["image_brightness"], frame[WRONG], "low")
         adjustment.notes.append(
             f"dark crops: light inks in colors.text and dark backgrounds.plain weights x{adjustment.dark_factor:g} "
             "(errors of the darkest third of image_brightness over all errors)"

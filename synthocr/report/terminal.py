@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from synthocr.report.build import Report
+from synthocr.report.result import Report
 from synthocr.report.confusions import confusion_label
 
 

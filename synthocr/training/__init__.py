@@ -1,6 +1,6 @@
 """CRNN-CTC recogniser: charset, model families, tf.data input pipeline, decoding, train, evaluate, predict.
 
 `charset`, `config`, `models` (the families and their geometry), `budget`, `rundir`, `run_data`,
-`precision`, `distribute` and `scoring` import without TensorFlow; the rest is imported by the
-CLI inside its commands.
+`precision` and `distribute` import without TensorFlow (as does `synthocr.metrics`); the rest is
+imported by the CLI inside its commands.
 """

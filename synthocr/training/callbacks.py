@@ -13,7 +13,7 @@ import numpy as np
 
 from synthocr.training.charset import Charset
 from synthocr.training.decode import greedy_decode
-from synthocr.training.scoring import summarise
+from synthocr.metrics import summarise
 
 # Several hosts training in lock-step share the primary host's values (Placement.agree).
 Agree = Callable[[Sequence[float]], list[float]]
@@ -140,7 +140,7 @@ class RealValidation(keras.callbacks.Callback):
     """After each epoch, reads every real validation set and adds its scores to the logs.
 
     Keys: `real/<name>/exact`, `.../caseless`, `.../benchmark` (word accuracies in the three
-    conventions of `scoring.summarise`) and `.../cer`, per set, and `real_benchmark`, the
+    conventions of `metrics.summarise`) and `.../cer`, per set, and `real_benchmark`, the
     mean benchmark accuracy over the sets (what `select_by="real"` checkpoints follow). With
     `log_dir`, the same scalars go to TensorBoard under their own names (`real/<name>/...`),
     in `log_dir/real`. Listed right after DecodedValidation, before checkpoints and loggers.

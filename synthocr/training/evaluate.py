@@ -1,8 +1,8 @@
 """`evaluate`: reads every sample of a dataset split, a labels.tsv or an MJSynth root and scores it.
 
-One row per sample goes to predictions.parquet (the columns are listed in `ROW_COLUMNS`, then the
-image and text attributes of `synthocr.report.attributes` for every source, then the sample's meta
-flattened). Shards go through the training pipeline's own `preprocess_image`;
+One row per sample goes to predictions.parquet (the columns of `synthocr.predictions`: its
+`PREDICTION_COLUMNS`, then the image and text attributes of `synthocr.report.attributes` for every
+source, then the sample's meta flattened). Shards go through the training pipeline's own `preprocess_image`;
 images that cannot be decoded are skipped and counted, never scored as wrong.
 """
 
@@ -21,12 +21,9 @@ from synthocr.errors import UserError
 from synthocr.dataset.records import Record
 from synthocr.sources.labels_tsv import LABELS_FILE, iter_labels_tsv, label_characters, resolve_labels_file
 from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
-from synthocr.training.scoring import score, summarise
+from synthocr import predictions as schema
+from synthocr.metrics import score, summarise
 
-ROW_COLUMNS = (
-    "id", "text", "prediction", "confidence", "edit_distance", "cer", "exact", "caseless", "benchmark", "length",
-    "font", "source", "image_format", "data", "shard", "record_index", "image_path",
-)
 MJSYNTH_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -89,7 +86,7 @@ def _data_charset_and_samples(request: EvalRequest, skips: Counter) -> tuple[str
         info = read_dataset_info(data)
         files = [str(p.resolve()) for p in list_shards(data, request.split)]
         if not files:
-            raise UserError(f"{data}: no shards for split {request.split!r} (--split)")
+            raise UserError(f"{data}: no shards for split {request.split!r} (EvalRequest.split)", params=("EvalRequest.split",))
         return "dataset", info.get("charset", ""), None, files
     if data.suffix == ".tsv" or (data / LABELS_FILE).is_file():
         labels_file = resolve_labels_file(data)
@@ -151,15 +148,19 @@ def _record_batches(samples: Iterator[_Sample], recognizer: Any, batch_size: int
 
 
 def _row(sample: _Sample, prediction: str, confidence: float, data_path: str) -> dict[str, Any]:
+    """One row of predictions.parquet, its columns in `PREDICTION_COLUMNS` order."""
     record = sample.record
-    row: dict[str, Any] = {"id": record.id, "text": record.text, "prediction": prediction, "confidence": confidence}
-    row.update(score(record.text, prediction))
-    row.update({
-        "font": record.font, "source": record.source, "image_format": record.image_format, "data": data_path,
-        "shard": sample.shard, "record_index": sample.record_index, "image_path": sample.image_path,
-    })
+    scored = score(record.text, prediction)
+    row: dict[str, Any] = {
+        schema.ID: record.id, schema.TEXT: record.text, schema.PREDICTION: prediction, schema.CONFIDENCE: confidence,
+        schema.EDIT_DISTANCE: scored.edit_distance, schema.CER: scored.cer, schema.EXACT: scored.exact,
+        schema.CASELESS: scored.caseless, schema.BENCHMARK: scored.benchmark, schema.LENGTH: scored.length,
+        schema.FONT: record.font, schema.SOURCE: record.source, schema.IMAGE_FORMAT: record.image_format,
+        schema.DATA: data_path, schema.SHARD: sample.shard, schema.RECORD_INDEX: sample.record_index,
+        schema.IMAGE_PATH: sample.image_path,
+    }
     row.update(sample_attributes(record.image, record.text))
-    row.update(flatten_meta(record.meta, set(ROW_COLUMNS) | set(ATTRIBUTE_COLUMNS)))
+    row.update(flatten_meta(record.meta, set(schema.COLUMN_NAMES) | set(ATTRIBUTE_COLUMNS)))
     return row
 
 
@@ -177,7 +178,8 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
     if gaps and not request.allow_charset_mismatch:
         raise UserError(
             f"{request.data}: the data has characters the model can never output: {gaps!r} "
-            f"(model charset {recognizer.charset.chars!r}); pass --allow-charset-mismatch to score them as errors"
+            f"(model charset {recognizer.charset.chars!r}); pass allow_charset_mismatch=True to score them as errors",
+            params=("allow_charset_mismatch=True",),
         )
     data_path = str(request.data.resolve())
     rows: list[dict[str, Any]] = []
@@ -200,10 +202,10 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
         read = len(kept)
     if read > len(rows):
         skips["undecodable image"] += read - len(rows)
-    frame = pd.DataFrame(rows, columns=None if rows else [*ROW_COLUMNS, *ATTRIBUTE_COLUMNS])
-    if rows and (frame["font"] == "").all():
-        frame = frame.drop(columns="font")
+    frame = pd.DataFrame(rows, columns=None if rows else [*schema.COLUMN_NAMES, *ATTRIBUTE_COLUMNS])
+    if rows and (frame[schema.FONT] == "").all():
+        frame = frame.drop(columns=schema.FONT)
     request.out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(request.out, index=False)
-    summary = summarise(frame["text"], frame["prediction"]) if rows else summarise([], [])
+    summary = summarise(frame[schema.TEXT], frame[schema.PREDICTION]) if rows else summarise([], [])
     return EvalResult(request.out, summary, dict(skips), gaps, kind)

@@ -3,7 +3,7 @@
 A set is a labels.tsv file, a folder holding one, or an MJSynth root (its `val` split). Labels
 are kept as they are, even with characters the model cannot output: real benchmarks have
 punctuation and accents, and the `benchmark` convention (a-z0-9, caseless) is the fair score
-for them (`synthocr.training.scoring`). They are scored, with a note, never refused.
+for them (`synthocr.metrics`). They are scored, with a note, never refused.
 """
 
 from __future__ import annotations

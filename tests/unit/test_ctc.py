@@ -1,4 +1,4 @@
-"""CTC conventions: padded-batch loss, decoders, confidence, label encoding in the graph, scoring."""
+"""CTC conventions: padded-batch loss, decoders, confidence, label encoding in the graph (scoring: tests/unit/test_metrics.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 
 from synthocr.training.charset import Charset
 from synthocr.training.decode import beam_decode, collapse, greedy_decode
-from synthocr.training.scoring import benchmark_form, score, summarise
 
 
 def test_padded_batch_loss_is_the_sum_of_per_sample_losses() -> None:
@@ -72,26 +71,3 @@ def test_label_encoder_pads_and_flags_unusable_labels() -> None:
     assert int(encoder(tf.constant("balls"))[1]) == 1  # 's' is not in the charset
     assert int(encoder(tf.constant("aaa"))[1]) == 0  # a-a-a: 3 characters + 2 blanks = exactly 5 frames
     assert int(encoder(tf.constant("aaab"))[1]) == 2  # 4 characters + 2 blanks > 5 frames
-
-
-@pytest.mark.parametrize(
-    ("text", "prediction", "exact", "caseless", "benchmark", "distance"),
-    [
-        ("Hello", "Hello", True, True, True, 0),
-        ("Hello", "hello", False, True, True, 1),
-        ("it's", "its", False, False, True, 1),
-        ("Straße", "STRASSE", False, True, False, 6),
-        ("abc", "", False, False, False, 3),
-    ],
-)
-def test_score_conventions(text: str, prediction: str, exact: bool, caseless: bool, benchmark: bool, distance: int) -> None:
-    s = score(text, prediction)
-    assert (s["exact"], s["caseless"], s["benchmark"], s["edit_distance"]) == (exact, caseless, benchmark, distance)
-    assert s["cer"] == pytest.approx(distance / max(1, len(text)))
-
-
-def test_summary_cer_is_total_edits_over_total_characters() -> None:
-    summary = summarise(["abcd", "ef"], ["abcx", "ef"])
-    assert summary["cer"] == pytest.approx(1 / 6)
-    assert summary["exact"] == 0.5
-    assert benchmark_form("A-1 b!") == "a1b"

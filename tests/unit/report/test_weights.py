@@ -1,0 +1,41 @@
+"""report/weights.py: sampling factors from a report.csv, floored and capped; bad reports refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from synthocr.errors import UserError
+from synthocr.report import build_report, weights
+
+
+def test_weights_from_a_report(predictions: Path) -> None:
+    report = build_report(predictions, min_samples=5)
+    column, factors = weights.weights_from_report(report.csv_path)
+    assert column == "font"
+    # errors: bad 0.75, ok 0.2, good 0.05 (mean 1/3); tiny is not ranked
+    assert factors == {"bad": 2.25, "ok": 0.6, "good": 0.5, "tiny": 1.0}
+
+
+def test_weight_factors_are_ordered_floored_and_capped() -> None:
+    errors = {"a": 0.0, "b": 0.05, "c": 0.2, "d": 0.3, "e": 0.9, "f": 0.95}
+    factors = weights.error_factors({k: v for k, v in errors.items()})
+    ordered = [factors[k] for k in sorted(errors, key=errors.get)]
+    assert ordered == sorted(ordered)
+    assert factors["a"] == factors["b"] == weights.FLOOR
+    skewed = weights.error_factors({"x": 1.0, **{f"g{i}": 0.01 for i in range(9)}})
+    assert skewed["x"] == weights.CAP
+    assert weights.error_factors({"a": 0.0, "b": 0.0}) == {"a": 1.0, "b": 1.0}
+
+
+def test_weights_refuse_bad_and_nested_reports(tmp_path: Path, predictions: Path) -> None:
+    bad = tmp_path / "report.csv"
+    bad.write_text("font,count\nx,3\n")
+    with pytest.raises(UserError, match=r"report\.csv: not a report\.csv .*no column samples, exact_rate"):
+        weights.weights_from_report(bad)
+    nested = build_report(predictions, by=("font", "background"), out_dir=tmp_path / "nested")
+    with pytest.raises(UserError, match="grouped by font and background \\(nested\\)"):
+        weights.weights_from_report(nested.csv_path)
+    with pytest.raises(UserError, match="no such report file"):
+        weights.weights_from_report(tmp_path / "none.csv")
