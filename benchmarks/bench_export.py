@@ -113,7 +113,7 @@ def bench_models(model_name: str, seconds: float, run: str | None, agreement_ima
     from synthocr.export.model_export import export_model_file
     from synthocr.export.runtime import load_any_recognizer
     from synthocr.training.charset import Charset
-    from synthocr.training.model import build_model
+    from synthocr.training.models import build_model
     from synthocr.training.pipeline import preprocess_image
     from tests.integration.train_fixtures import CHARSET, make_records
 

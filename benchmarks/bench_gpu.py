@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import keras  # noqa: E402
 
-from synthocr.training.model import build_model  # noqa: E402
+from synthocr.training.models import build_model  # noqa: E402
 
 NUM_CLASSES = 63  # digits + letters + blank
 

@@ -72,7 +72,7 @@ def bench_training(data: Path, model_name: str, batch_size: int, steps: int, rou
     import numpy as np
     import tensorflow as tf
 
-    from synthocr.training.model import build_model
+    from synthocr.training.models import build_model
 
     ds, charset = _pipeline(data, batch_size)
     arrays = list(ds.take(steps + 3).as_numpy_iterator())

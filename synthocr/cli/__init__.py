@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import typer
 
-from synthocr.errors import UserError
-
-app = typer.Typer(
-    name="synthocr",
-    help="Synthetic word images, MJSynth mixing, CRNN-CTC training and per-font error reports.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-
-F = TypeVar("F", bound=Callable[..., Any])
+from synthocr.cli.app import FLAG_SPELLING, app, user_errors
 
 # How the command line spells the library parameters that UserError messages name (UserError.params).
 FLAG_NAMES: dict[str, str] = {
@@ -33,26 +20,25 @@ FLAG_NAMES: dict[str, str] = {
     "mjsynth_fraction": "--mjsynth-fraction",
     "report_csv": "--weights-from",
     "by=font": "--by font",
+    "run_dir": "--out",
+    "TrainData.path": "--data",
+    "devices": "--devices",
+    "real_val": "--real-val",
+    "select_by": "--select-by",
+    "coordinator_address": "--coordinator",
+    "num_hosts": "--num-hosts",
+    "host_id": "--host-id",
+    "DemoOptions.minutes": "--minutes",
+    "DemoOptions.count": "--count",
     "EvalRequest.split": "--split",
     "allow_charset_mismatch=True": "--allow-charset-mismatch",
     "by": "--by",
     "GapRequest.dataset": "DATASET",
     "GapRequest.real": "REAL",
 }
+FLAG_SPELLING.update(FLAG_NAMES)
 
-
-def user_errors(func: F) -> F:
-    """Turns a UserError into one line on stderr and exit code 2."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except UserError as err:
-            typer.echo(f"error: {err.spelled(FLAG_NAMES)}", err=True)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
+__all__ = ["FLAG_NAMES", "app", "main", "user_errors"]
 
 
 def main() -> None:

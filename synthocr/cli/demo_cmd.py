@@ -5,15 +5,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from synthocr.cli import app, user_errors
+from synthocr.cli.app import app, resumable_stage, user_errors
 from synthocr.cli.generate_cmd import GenerateProgress
-from synthocr.errors import UserError
 
 console = Console(stderr=True)
 out_console = Console()
@@ -33,19 +32,16 @@ def demo(
 
     Offline and on a CPU; run it again to reuse the dataset and continue the training run.
     """
-    if minutes < 3:
-        raise UserError(f"--minutes {minutes:g}: the demo needs at least 3 minutes (generate, train, evaluate, report)")
-    if count < 500:
-        raise UserError(f"--count {count}: the demo needs at least 500 samples to have val and test splits worth reading")
+    from synthocr.demo import check_demo_options
+
+    check_demo_options(minutes, count)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from synthocr.demo import DemoOptions, run_demo, shown_path
     from synthocr.dataset.generate import default_workers
-    from synthocr.report import print_report
+    from synthocr.demo import DemoOptions, run_demo
 
     options = DemoOptions(out_dir=out, minutes=minutes, count=count, workers=workers or default_workers(), recipe=recipe,
                           real_val=tuple(real_val or ()))
     console.print(f"[bold]synthocr demo[/]: generate -> train -> evaluate -> report, about {minutes:g} minutes, into {escape(str(out))}/")
-
     bar = GenerateProgress(console, label="  generate")
 
     def on_stage(message: str) -> None:
@@ -55,20 +51,18 @@ def demo(
     def on_note(message: str) -> None:
         console.print(f"  {escape(message)}")
 
-    try:
+    go_on = f"the dataset and the last checkpoint are kept; run `synthocr demo --out {escape(str(out))}` to go on"
+    with resumable_stage(bar.stop, console, go_on):
         result = run_demo(options, on_stage=on_stage, on_note=on_note, on_generate=(bar.on_start, bar.on_progress),
                           train_verbose=1 if sys.stderr.isatty() else 2)
-    except UserError as err:
-        bar.stop()
-        from synthocr.cli.train_cmd import flag_names
+    _print_result(result)
 
-        raise UserError(flag_names(str(err))) from None
-    except KeyboardInterrupt:
-        bar.stop()
-        console.print(f"[yellow]interrupted[/]: the dataset and the last checkpoint are kept; run `synthocr demo --out {escape(str(out))}` to go on")
-        raise typer.Exit(130) from None
-    finally:
-        bar.stop()
+
+def _print_result(result: Any) -> None:
+    """The scores, the report by font, where everything is and what to run next."""
+    from synthocr.demo import shown_path
+    from synthocr.report import print_report
+    from synthocr.training.rundir import MODEL_FILE
 
     s = result.summary
     out_console.print()
@@ -87,7 +81,7 @@ def demo(
     out_console.print()
     out_console.print(escape(f"report:        {result.report.html_path}  (table: {result.report_dir / 'report.csv'})"))
     out_console.print(escape(f"sample sheet:  {result.sample_sheet}"))
-    out_console.print(escape(f"model:         {result.run_dir / 'model.keras'}"))
+    out_console.print(escape(f"model:         {result.run_dir / MODEL_FILE}"))
     if result.real_predictions:  # real errors steer the recipe; synthetic font errors did not help on real words
         steer = " ".join(f"--weights-from-real {p}" for p in result.real_predictions.values())
         out_console.print(

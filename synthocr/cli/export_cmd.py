@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from synthocr.cli import app, user_errors
+from synthocr.cli.app import app, user_errors
 
 console = Console(stderr=True)
 

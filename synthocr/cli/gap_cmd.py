@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from synthocr.cli import app, user_errors
+from synthocr.cli.app import app, user_errors
 
 
 @app.command()

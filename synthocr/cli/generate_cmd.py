@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from synthocr.cli import app, user_errors
+from synthocr.cli.app import app, user_errors
 from synthocr.errors import UserError
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from synthocr.cli import app, user_errors
+from synthocr.cli.app import app, user_errors
 from synthocr.errors import UserError
 
 
@@ -22,19 +22,6 @@ def _quiet_tensorflow() -> None:
 class SelectBy(str, Enum):
     real = "real"
     synthetic = "synthetic"
-
-
-_FLAGS = {"real_val": "--real-val", "select_by": "--select-by"}
-
-
-def flag_names(message: str) -> str:
-    """A library message that starts with a parameter name, starting with its flag instead.
-
-    >>> flag_names("real_val x/labels.tsv: empty"), flag_names("other: real_val")
-    ('--real-val x/labels.tsv: empty', 'other: real_val')
-    """
-    head, sep, rest = message.partition(" ")
-    return f"{_FLAGS[head]}{sep}{rest}" if head in _FLAGS else message
 
 
 def parse_data_arg(value: str) -> tuple[Path, float]:
@@ -53,22 +40,6 @@ def parse_data_arg(value: str) -> tuple[Path, float]:
             raise UserError(f"--data {value}: the weight must be a positive number")
         return Path(head), weight
     return Path(value), 1.0
-
-
-def join_hosts(coordinator: str | None, num_hosts: int | None, host_id: int | None) -> None:
-    """Joins this process to a multi-host JAX run (keras.distribution.initialize) before anything touches JAX."""
-    import keras
-
-    if keras.backend.backend() != "jax":
-        raise UserError(
-            f"--coordinator/--num-hosts/--host-id: training on several hosts needs KERAS_BACKEND=jax "
-            f"(the backend is {keras.backend.backend()}; MultiWorkerMirroredStrategy does not work with Keras 3)"
-        )
-    if coordinator is None or num_hosts is None or host_id is None:
-        raise UserError("--coordinator, --num-hosts and --host-id: give all three (the same coordinator and count on every host)")
-    if host_id >= num_hosts:
-        raise UserError(f"--host-id {host_id}: must be below --num-hosts {num_hosts}")
-    keras.distribution.initialize(job_addresses=coordinator, num_processes=num_hosts, process_id=host_id)
 
 
 @app.command()
@@ -94,6 +65,8 @@ def train(
     """Trains the CRNN-CTC recogniser on one or more synthocr datasets."""
     _quiet_tensorflow()
     from synthocr.recipe import load_recipe
+    from synthocr.training.budget import epochs_bound
+    from synthocr.training.distribute import join_hosts
     from synthocr.training.train import TrainData, TrainRequest, train as run_training
 
     if coordinator is not None or num_hosts is not None or host_id is not None:
@@ -103,15 +76,12 @@ def train(
     sources = tuple(TrainData(*parse_data_arg(d)) for d in data)
     request = TrainRequest(
         config=config, data=sources, run_dir=out, max_steps=steps, minutes=minutes, schedule_steps=schedule_steps,
-        epochs_limited=epochs is not None or (steps is None and minutes is None), resume=resume,
+        epochs_limited=epochs_bound(epochs, steps, minutes), resume=resume,
         devices=tuple(d.strip() for d in devices.split(",") if d.strip()) if devices is not None else None,
         real_val=tuple(real_val or ()), select_by=select_by.value if select_by is not None else None,
         verbose=1 if sys.stdout.isatty() else 2,  # a log file, CI or nohup: one line per epoch, no progress frames
     )
-    try:
-        result = run_training(request, on_message=lambda m: typer.echo(m, err=True))
-    except UserError as err:
-        raise UserError(flag_names(str(err))) from None
+    result = run_training(request, on_message=lambda m: typer.echo(m, err=True))
     if result.skipped:
         skipped = ", ".join(f"{reason}: {n}" for reason, n in result.skipped.items())
         typer.echo(f"skipped while reading {result.samples_read} training samples: {skipped}")

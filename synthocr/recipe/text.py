@@ -7,8 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from synthocr.recipe.base import Strict
-
-DEFAULT_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+from synthocr.training.charset import DEFAULT_CHARSET
 
 
 class WordsSource(Strict):

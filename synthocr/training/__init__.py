@@ -1,5 +1,6 @@
-"""CRNN-CTC recogniser: charset, tf.data input pipeline, model, decoding, train, evaluate, predict.
+"""CRNN-CTC recogniser: charset, model families, tf.data input pipeline, decoding, train, evaluate, predict.
 
-Only `charset`, `config` and `scoring` import without TensorFlow; the rest is imported by the CLI
-inside its commands.
+`charset`, `config`, `models` (the families and their geometry), `budget`, `rundir`, `run_data`,
+`precision` and `distribute` import without TensorFlow (as does `synthocr.metrics`); the rest is
+imported by the CLI inside its commands.
 """

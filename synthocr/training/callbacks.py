@@ -140,7 +140,7 @@ class RealValidation(keras.callbacks.Callback):
     """After each epoch, reads every real validation set and adds its scores to the logs.
 
     Keys: `real/<name>/exact`, `.../caseless`, `.../benchmark` (word accuracies in the three
-    conventions of `scoring.summarise`) and `.../cer`, per set, and `real_benchmark`, the
+    conventions of `metrics.summarise`) and `.../cer`, per set, and `real_benchmark`, the
     mean benchmark accuracy over the sets (what `select_by="real"` checkpoints follow). With
     `log_dir`, the same scalars go to TensorBoard under their own names (`real/<name>/...`),
     in `log_dir/real`. Listed right after DecodedValidation, before checkpoints and loggers.
@@ -250,8 +250,8 @@ class RunState(keras.callbacks.Callback):
     """Writes `state.json` after each epoch's checkpoint: epochs done, the best monitored value
     (lowest val_cer or loss, or highest real_benchmark with mode 'max'), optimiser steps.
 
-    `--resume` reads it to continue the epoch count; the optimiser state itself is in the
-    checkpoint `last.keras`.
+    A resumed run reads it to continue the epoch count; the optimiser state itself is in the
+    last checkpoint (`rundir.LAST_CHECKPOINT`).
     """
 
     def __init__(self, path: Path, monitor: str, best: float | None, checkpoint: keras.callbacks.ModelCheckpoint | None,
@@ -282,7 +282,7 @@ def read_state(path: Path) -> dict[str, Any]:
     from synthocr.errors import UserError
 
     if not path.is_file():
-        raise UserError(f"{path.parent}: nothing to resume (no {path.name}; train without --resume first)")
+        raise UserError(f"{path.parent}: nothing to resume (no {path.name}; train without resume=True first)", params=("resume=True",))
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:

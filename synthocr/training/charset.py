@@ -11,9 +11,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from synthocr.errors import UserError
+from synthocr.training.rundir import MODEL_FILE
 
 BLANK = 0
 CHARSET_FILE = "charset.json"
+# The vocabulary of a recipe that names none: digits and ASCII letters (also MJSynth's labels).
+DEFAULT_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class Charset:
@@ -86,7 +89,7 @@ class Charset:
         if path.is_dir():
             path = path / CHARSET_FILE
         if not path.is_file():
-            raise UserError(f"{path}: no charset file (a run directory holds {CHARSET_FILE} beside model.keras)")
+            raise UserError(f"{path}: no charset file (a run directory holds {CHARSET_FILE} beside {MODEL_FILE})")
         try:
             return cls(json.loads(path.read_text(encoding="utf-8"))["charset"])
         except (json.JSONDecodeError, KeyError, TypeError) as err:

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from synthocr.errors import UserError
+from synthocr.training.models import DEFAULT_MODEL, FAMILIES, frame_count, model_family
 
-ModelName = Literal["crnn", "crnn-small"]
+
+def _choices(names: list[str]) -> str:
+    """Names as pydantic lists the values of a Literal.
+
+    >>> _choices(["crnn", "crnn-small", "tiny"])
+    "'crnn', 'crnn-small' or 'tiny'"
+    """
+    quoted = [repr(n) for n in names]
+    return " or ".join([", ".join(quoted[:-1]), quoted[-1]]) if len(quoted) > 1 else quoted[0]
 
 
 class TrainConfig(BaseModel):
@@ -24,7 +34,9 @@ class TrainConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: ModelName = Field("crnn", description="architecture: 'crnn' (seed CRNN, ~2 M parameters) or 'crnn-small' (fast on CPU)")
+    model: str = Field(
+        DEFAULT_MODEL, description="architecture: " + " or ".join(f"{n!r} ({f.description})" for n, f in FAMILIES.items())
+    )
     height: int = Field(32, ge=16, le=128, description="input height in pixels; images are resized to it keeping their aspect ratio")
     width: int = Field(128, ge=32, le=2048, description="input width in pixels; narrower images are padded, wider ones squeezed")
     channels: Literal[1, 3] = Field(1, description="1 = grayscale, 3 = RGB")
@@ -47,18 +59,24 @@ class TrainConfig(BaseModel):
     jit_compile: bool = Field(False, description="XLA under TensorFlow; off because the cuDNN LSTM has no XLA kernel (JAX always compiles)")
     seed: int = Field(0, description="seed of weights, shuffling and dataset mixing")
 
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, name: str) -> str:
+        if name not in FAMILIES:  # worded as pydantic words a Literal, which the registry replaced
+            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": _choices(list(FAMILIES))})
+        return name
+
     @model_validator(mode="after")
-    def _width_gives_time_steps(self) -> TrainConfig:
-        if self.width % 4:
-            raise ValueError(f"width {self.width} must be a multiple of 4 (the CRNN pools the width by 4)")
-        if self.height % 16:
-            raise ValueError(f"height {self.height} must be a multiple of 16 (the CRNN pools the height by 16)")
+    def _input_suits_the_model(self) -> TrainConfig:
+        problem = model_family(self.model).check_input(self.height, self.width)
+        if problem is not None:
+            raise ValueError(problem)
         return self
 
     @property
     def time_steps(self) -> int:
-        """CTC frames per image: the CRNN pools the width by 4 and its last 2x2 conv takes one more."""
-        return self.width // 4 - 1
+        """CTC frames per image, as the model family counts them for this width."""
+        return frame_count(self.model, self.width)
 
     def with_overrides(self, where: str = "command line", **overrides: Any) -> TrainConfig:
         """A copy with the non-None overrides applied and validated; a UserError names a bad one.

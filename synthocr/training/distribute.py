@@ -34,7 +34,7 @@ def parse_device(name: str) -> tuple[str, int]:
     """
     match = _DEVICE.match(name.strip())
     if match is None:
-        raise UserError(f"--devices {name!r}: expected a device such as gpu:0, /gpu:1 or cpu:0")
+        raise UserError(f"devices {name!r}: expected a device such as gpu:0, /gpu:1 or cpu:0", params=("devices",))
     return match.group(1).lower(), int(match.group(2))
 
 
@@ -128,6 +128,24 @@ class Placement:
             yield
 
 
+def join_hosts(coordinator_address: str | None, num_hosts: int | None, host_id: int | None) -> None:
+    """Joins this process to a multi-host JAX run (keras.distribution.initialize); call it before anything touches JAX."""
+    import keras
+
+    params = ("coordinator_address", "num_hosts", "host_id")
+    if keras.backend.backend() != "jax":
+        raise UserError(
+            f"coordinator_address/num_hosts/host_id: training on several hosts needs KERAS_BACKEND=jax "
+            f"(the backend is {keras.backend.backend()}; MultiWorkerMirroredStrategy does not work with Keras 3)", params=params,
+        )
+    if coordinator_address is None or num_hosts is None or host_id is None:
+        raise UserError("coordinator_address, num_hosts and host_id: give all three (the same coordinator and count on every host)",
+                        params=params)
+    if host_id >= num_hosts:
+        raise UserError(f"host_id {host_id}: must be below num_hosts {num_hosts}", params=params)
+    keras.distribution.initialize(job_addresses=coordinator_address, num_processes=num_hosts, process_id=host_id)
+
+
 def place(devices: Sequence[str] | None = None) -> Placement:
     """The placement of a run on `devices` (names such as 'gpu:0'), or by default on every accelerator.
 
@@ -138,7 +156,7 @@ def place(devices: Sequence[str] | None = None) -> Placement:
     import keras
 
     if devices is not None and not devices:
-        raise UserError("--devices: name at least one device")
+        raise UserError("devices: name at least one device", params=("devices",))
     if keras.backend.backend() == "jax":
         return _place_jax(devices)
     if keras.backend.backend() == "tensorflow":
@@ -158,7 +176,7 @@ def _place_tensorflow(devices: Sequence[str] | None) -> Placement:
         missing = [f"{kind}:{index}" for kind, index in chosen if (kind, index) not in available]
         if missing:
             known = ", ".join(f"{k}:{i}" for k, i in sorted(available))
-            raise UserError(f"--devices: TensorFlow has no {', '.join(missing)} (it sees {known})")
+            raise UserError(f"devices: TensorFlow has no {', '.join(missing)} (it sees {known})", params=("devices",))
     names = tuple(f"/{kind}:{index}" for kind, index in chosen)
     if len(names) == 1:
         if devices is None:  # the default strategy: TensorFlow places ops itself, as without any strategy
@@ -179,7 +197,7 @@ def _place_jax(devices: Sequence[str] | None) -> Placement:
         names = tuple(f"{kind}:{index}" for kind, index in _unique([parse_device(d) for d in devices]))
         missing = [d for d in names if d not in available]
         if missing:
-            raise UserError(f"--devices: JAX has no {', '.join(missing)} (it sees {', '.join(available)})")
+            raise UserError(f"devices: JAX has no {', '.join(missing)} (it sees {', '.join(available)})", params=("devices",))
     index, count = jax.process_index(), jax.process_count()
     if len(names) == 1 and count == 1:
         return Placement("jax", names, "single device")

@@ -12,8 +12,7 @@ from synthocr.errors import UserError
 from synthocr.training.charset import CHARSET_FILE, Charset
 from synthocr.training.decode import Decoded, decode_logits
 from synthocr.training.pipeline import ImageSpec
-
-MODEL_FILE = "model.keras"
+from synthocr.training.rundir import MODEL_FILE
 
 
 @dataclass

@@ -14,28 +14,34 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from synthocr.dataset.records import KEY_FONT, KEY_FORMAT, KEY_ID, KEY_IMAGE, KEY_META, KEY_SOURCE, KEY_TEXT
+from synthocr.dataset.records import BYTES_KEYS, KEY_IMAGE, KEY_TEXT
 from synthocr.training.charset import Charset
+from synthocr.training.models import DEFAULT_MODEL, frame_count
 
 AUTOTUNE = tf.data.AUTOTUNE
 SKIP_REASONS = ("unknown_character", "too_long")
-_FEATURES = {
-    key: tf.io.FixedLenFeature([], tf.string, default_value="")
-    for key in (KEY_ID, KEY_IMAGE, KEY_FORMAT, KEY_TEXT, KEY_FONT, KEY_SOURCE, KEY_META)
-}
+_FEATURES = {key: tf.io.FixedLenFeature([], tf.string, default_value="") for key in BYTES_KEYS}
 
 
 @dataclass(frozen=True)
 class ImageSpec:
-    """The model input: every image becomes (height, width, channels) float32 in [0, 1]."""
+    """The model input: every image becomes (height, width, channels) float32 in [0, 1].
+
+    `model` names the family whose frame count (`time_steps`) bounds the labels.
+
+    >>> ImageSpec(width=256).time_steps
+    63
+    """
 
     height: int = 32
     width: int = 128
     channels: int = 1
+    model: str = DEFAULT_MODEL
 
     @property
     def time_steps(self) -> int:
-        return self.width // 4 - 1
+        """CTC frames the model emits for this width: labels are padded to it, longer ones dropped."""
+        return frame_count(self.model, self.width)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A set is a labels.tsv file, a folder holding one, or an MJSynth root (its `val` split). Labels
 are kept as they are, even with characters the model cannot output: real benchmarks have
 punctuation and accents, and the `benchmark` convention (a-z0-9, caseless) is the fair score
-for them (`synthocr.training.scoring`). They are scored, with a note, never refused.
+for them (`synthocr.metrics`). They are scored, with a note, never refused.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class RealSet:
 
 def check_real_path(path: Path, where: str = "real_val") -> Path:
     """The labels file or MJSynth root that `path` names, before anything is read; a UserError
-    when it does not exist, is an empty labels file, or is neither kind; `where` starts its message.
+    when it does not exist, is an empty labels file, or is neither kind; `where` (the parameter
+    that named the path) starts its message.
 
     >>> check_real_path(Path("/no/such/set"))
     Traceback (most recent call last):
@@ -51,16 +52,18 @@ def check_real_path(path: Path, where: str = "real_val") -> Path:
 
     path = Path(path)
     if not path.exists():
-        raise UserError(f"{where} {path}: no such file or folder (give a labels.tsv, a folder with one, or an MJSynth root)")
+        raise UserError(f"{where} {path}: no such file or folder (give a labels.tsv, a folder with one, or an MJSynth root)",
+                        params=(where,))
     if path.is_file() or (path / LABELS_FILE).is_file():
         labels = resolve_labels_file(path)
         if not labels.read_bytes().strip():
-            raise UserError(f"{where} {path}: {labels.name} is empty")
+            raise UserError(f"{where} {path}: {labels.name} is empty", params=(where,))
         return labels
     try:
         return find_mjsynth_root(path)
     except UserError as err:
-        raise UserError(f"{where} {path}: not a labels.tsv, a folder with one, or an MJSynth root ({err})") from None
+        raise UserError(f"{where} {path}: not a labels.tsv, a folder with one, or an MJSynth root ({err})",
+                        params=(where,)) from None
 
 
 def read_real_records(path: Path, limit: int | None = None, where: str = "real_val") -> tuple[str, list[Record], Counter]:
@@ -111,7 +114,7 @@ def load_real_sets(paths: list[Path], spec: object, charset: object, limit: int 
         name, records, skips = read_real_records(path, limit)
         if not records:
             why = ", ".join(f"{reason}: {n}" for reason, n in sorted(skips.items())) or "no lines"
-            raise UserError(f"real_val {path}: no usable labelled image ({why})")
+            raise UserError(f"real_val {path}: no usable labelled image ({why})", params=("real_val",))
         loaded.append((name, path, records, skips))
     names = unique_names([_metric_name(name) for name, *_ in loaded])
     sets = []

@@ -12,7 +12,7 @@ import pytest
 JAX_STEP = """
 import keras, numpy as np
 assert keras.backend.backend() == "jax", keras.backend.backend()
-from synthocr.training.model import build_model
+from synthocr.training.models import build_model
 model = build_model("crnn-small", 11)
 model.compile(optimizer=keras.optimizers.Adam(1e-3, clipnorm=5.0), loss=keras.losses.CTC())
 rng = np.random.default_rng(0)

@@ -27,7 +27,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import keras
 
     from synthocr.training.charset import Charset
-    from synthocr.training.model import build_model
+    from synthocr.training.models import build_model
 
     root = tmp_path_factory.mktemp("export_model")
     keras.utils.set_random_seed(3)

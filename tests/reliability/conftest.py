@@ -51,7 +51,7 @@ def write_labels(folder: Path, lines: list[str] | None = None) -> Path:
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A run directory with an untrained crnn-small (model.keras) and its charset.json."""
     from synthocr.training.charset import Charset
-    from synthocr.training.model import build_model
+    from synthocr.training.models import build_model
 
     run = tmp_path_factory.mktemp("run")
     charset = Charset(CHARSET)

@@ -58,16 +58,3 @@ def test_beam_decode_agrees_with_greedy_on_a_clear_path() -> None:
     # The beam sums every alignment of the word, so it is at least the best path's probability.
     assert greedy.confidence <= beam.confidence <= 1.0
 
-
-def test_label_encoder_pads_and_flags_unusable_labels() -> None:
-    import tensorflow as tf
-
-    from synthocr.training.pipeline import LabelEncoder
-
-    encoder = LabelEncoder(Charset("abl"), time_steps=5)
-    ids, status = encoder(tf.constant("ball"))
-    assert ids.numpy().tolist() == [2, 1, 3, 3, 0]
-    assert int(status) == 0
-    assert int(encoder(tf.constant("balls"))[1]) == 1  # 's' is not in the charset
-    assert int(encoder(tf.constant("aaa"))[1]) == 0  # a-a-a: 3 characters + 2 blanks = exactly 5 frames
-    assert int(encoder(tf.constant("aaab"))[1]) == 2  # 4 characters + 2 blanks > 5 frames

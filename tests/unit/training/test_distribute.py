@@ -17,9 +17,27 @@ def test_device_names_in_any_spelling(name: str, expected: tuple[str, int]) -> N
 
 
 @pytest.mark.parametrize("name", ["gpu", "gpu0", "/job:worker/gpu:0", "xpu:0", ""])
-def test_a_bad_device_name_is_a_user_error(name: str) -> None:
-    with pytest.raises(UserError, match="--devices"):
+def test_a_bad_device_name_is_a_user_error_naming_the_parameter(name: str) -> None:
+    with pytest.raises(UserError, match=r"^devices ") as caught:
         parse_device(name)
+    assert caught.value.params == ("devices",)
+    assert caught.value.spelled({"devices": "--devices"}).startswith(f"--devices {name!r}: expected a device")
+
+
+def test_join_hosts_names_its_parameters_and_the_cli_spells_them_as_flags() -> None:
+    from synthocr.cli import FLAG_NAMES
+    from synthocr.training.distribute import join_hosts
+
+    import keras
+
+    with pytest.raises(UserError) as caught:  # a missing count fails before anything is joined, on any backend
+        join_hosts("h:1", None, 0)
+    if keras.backend.backend() == "jax":
+        assert str(caught.value).startswith("coordinator_address, num_hosts and host_id: give all three (the same coordinator")
+        assert caught.value.spelled(FLAG_NAMES).startswith("--coordinator, --num-hosts and --host-id: give all three (the same coordinator")
+    else:
+        assert str(caught.value).startswith("coordinator_address/num_hosts/host_id: training on several hosts needs KERAS_BACKEND=jax")
+        assert caught.value.spelled(FLAG_NAMES).startswith("--coordinator/--num-hosts/--host-id: training on several hosts")
 
 
 @pytest.mark.parametrize("hosts", [1, 2, 3, 4, 7])

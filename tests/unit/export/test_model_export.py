@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 
@@ -9,7 +11,7 @@ def test_a_mixed_precision_model_is_rebuilt_in_float32_and_unrolled() -> None:
     import keras
 
     from synthocr.export.model_export import export_graph
-    from synthocr.training.model import build_model
+    from synthocr.training.models import build_model
 
     keras.utils.set_random_seed(1)
     keras.mixed_precision.set_global_policy("mixed_float16")
@@ -26,3 +28,13 @@ def test_a_mixed_precision_model_is_rebuilt_in_float32_and_unrolled() -> None:
     expected = np.asarray(model(x, training=False), dtype=np.float32)
     np.testing.assert_allclose(np.asarray(graph(x, training=False)), expected, atol=2e-2)  # float16 vs float32
     assert graph.output_shape == model.output_shape == (None, 15, 7)
+
+
+def test_the_metadata_holds_the_charset_the_input_and_the_frames() -> None:
+    from synthocr.export.model_export import model_metadata, sidecar_path
+
+    meta = model_metadata("abc", 32, 128, 1, 31, "run/model.keras")
+    assert meta["format"] == "synthocr-recognizer" and meta["charset"] == "abc"
+    assert (meta["input"]["height"], meta["input"]["width"], meta["input"]["channels"]) == (32, 128, 1)
+    assert meta["output"] == {"name": "logits", "frames": 31, "classes": 4}
+    assert sidecar_path(Path("a/m.tflite")) == Path("a/m.tflite.json")

@@ -1,4 +1,5 @@
-"""preprocess_image: bytes -> a fixed-size float image, at the model height, padded or squeezed."""
+"""The input pipeline: preprocess_image (bytes -> a fixed-size float image, at the model height, padded or
+squeezed), the label encoder, the record features, the frame count of the spec."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
+from synthocr.training.charset import Charset
 from synthocr.training.pipeline import ImageSpec, preprocess_image
 
 
@@ -45,3 +47,27 @@ def test_an_image_at_the_model_height_keeps_its_pixels_and_is_padded_with_its_la
     out = preprocess_image(_png(array), ImageSpec()).numpy()[..., 0]
     np.testing.assert_allclose(out[:, :40], array / 255.0, atol=1e-6)
     np.testing.assert_allclose(out[:, 40:], 200 / 255.0, atol=1e-6)
+
+
+def test_label_encoder_pads_and_flags_unusable_labels() -> None:
+    from synthocr.training.pipeline import LabelEncoder
+
+    encoder = LabelEncoder(Charset("abl"), time_steps=5)
+    ids, status = encoder(tf.constant("ball"))
+    assert ids.numpy().tolist() == [2, 1, 3, 3, 0]
+    assert int(status) == 0
+    assert int(encoder(tf.constant("balls"))[1]) == 1  # 's' is not in the charset
+    assert int(encoder(tf.constant("aaa"))[1]) == 0  # a-a-a: 3 characters + 2 blanks = exactly 5 frames
+    assert int(encoder(tf.constant("aaab"))[1]) == 2  # 4 characters + 2 blanks > 5 frames
+
+
+def test_records_are_parsed_with_the_byte_keys_records_declares() -> None:
+    from synthocr.dataset.records import BYTES_KEYS
+    from synthocr.training.pipeline import _FEATURES
+
+    assert tuple(_FEATURES) == BYTES_KEYS
+
+
+def test_the_spec_asks_its_model_family_for_the_frames() -> None:
+    assert [ImageSpec(width=w).time_steps for w in (128, 256)] == [31, 63]
+    assert ImageSpec(32, 128, 1, "crnn-small").time_steps == 31

@@ -2,15 +2,19 @@
 
 Both map an image (height, width, channels) to CTC logits (width / 4 - 1 frames, charset + 1
 classes, blank = 0). The last Dense layer is float32 so that mixed precision never feeds float16
-logits to the CTC loss.
+logits to the CTC loss. Keras is imported by the builder, so that the geometry reads without it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
-import keras
-from keras import layers
+from synthocr.training.models.family import ModelFamily
+
+if TYPE_CHECKING:
+    import keras
 
 
 @dataclass(frozen=True)
@@ -32,21 +36,46 @@ SPECS: dict[str, CrnnSpec] = {
 }
 
 
+def crnn_frames(width: int) -> int:
+    """CTC frames of a CRNN: two 2x2 poolings divide the width by 4, the last 2x2 valid conv takes one more.
+
+    >>> crnn_frames(128), crnn_frames(256)
+    (31, 63)
+    """
+    return width // 4 - 1
+
+
+def check_crnn_input(height: int, width: int) -> str | None:
+    """Why the CRNN cannot take images of this size (it pools the width by 4, the height by 16), or None.
+
+    >>> check_crnn_input(32, 128) is None, check_crnn_input(32, 130)
+    (True, 'width 130 must be a multiple of 4 (the CRNN pools the width by 4)')
+    """
+    if width % 4:
+        return f"width {width} must be a multiple of 4 (the CRNN pools the width by 4)"
+    if height % 16:
+        return f"height {height} must be a multiple of 16 (the CRNN pools the height by 16)"
+    return None
+
+
 def _conv(x: keras.KerasTensor, filters: int, name: str, batch_norm: bool = False) -> keras.KerasTensor:
+    from keras import layers
+
     x = layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm, name=f"{name}_conv")(x)
     if batch_norm:
         x = layers.BatchNormalization(momentum=0.9, name=f"{name}_bn")(x)
     return layers.ReLU(name=f"{name}_relu")(x)
 
 
-def build_model(name: str, num_classes: int, height: int = 32, width: int = 128, channels: int = 1) -> keras.Model:
-    """A CRNN named `name` ('crnn' or 'crnn-small') returning logits (batch, width / 4 - 1, num_classes).
+def build_crnn(name: str, num_classes: int, height: int = 32, width: int = 128, channels: int = 1) -> keras.Model:
+    """The CRNN `name` ('crnn' or 'crnn-small') returning logits (batch, crnn_frames(width), num_classes).
 
-    >>> build_model("crnn-small", 11).output_shape
+    >>> build_crnn("crnn-small", 11).output_shape
     (None, 31, 11)
     """
-    if name not in SPECS:
-        raise ValueError(f"unknown model {name!r}; known: {', '.join(SPECS)}")
+    import keras
+    from keras import layers
+
     spec = SPECS[name]
     f = spec.filters
     bn = spec.batch_norm_everywhere
@@ -63,9 +92,15 @@ def build_model(name: str, num_classes: int, height: int = 32, width: int = 128,
     x = layers.MaxPooling2D((2, 1), name="pool4")(x)  # H/16
     # A 2x2 valid conv: height 2 -> 1 at the default height 32, width W/4 -> W/4 - 1 frames.
     x = layers.Conv2D(f[6], (height // 16, 2), padding="valid", activation="relu", name="block7_conv")(x)
-    frames = width // 4 - 1
-    x = layers.Reshape((frames, f[6]), name="to_sequence")(x)
+    x = layers.Reshape((crnn_frames(width), f[6]), name="to_sequence")(x)
     for i in range(spec.lstm_layers):
         x = layers.Bidirectional(layers.LSTM(spec.lstm_units, return_sequences=True), name=f"bilstm{i + 1}")(x)
     logits = layers.Dense(num_classes, dtype="float32", name="logits")(x)
     return keras.Model(image, logits, name=name.replace("-", "_"))
+
+
+_DESCRIPTIONS = {"crnn": "seed CRNN, ~2 M parameters", "crnn-small": "fast on CPU"}
+FAMILIES = tuple(
+    ModelFamily(name, _DESCRIPTIONS[name], build=partial(build_crnn, name), frames=crnn_frames, check_input=check_crnn_input)
+    for name in SPECS
+)

@@ -1,0 +1,36 @@
+"""TrainConfig: defaults, the model's geometry checks, overrides that fail as one named line."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pydantic import ValidationError
+
+from synthocr.errors import UserError
+from synthocr.training.config import TrainConfig
+
+
+def test_defaults_give_31_frames_of_the_seed_crnn() -> None:
+    config = TrainConfig()
+    assert (config.model, config.height, config.width, config.time_steps) == ("crnn", 32, 128, 31)
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"width": 130}, "width 130 must be a multiple of 4 (the CRNN pools the width by 4)"),
+    ({"height": 40}, "height 40 must be a multiple of 16 (the CRNN pools the height by 16)"),
+])
+def test_sizes_the_crnn_cannot_take_are_refused(values: dict[str, int], message: str) -> None:
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        TrainConfig(**values)
+
+
+def test_an_unknown_model_reads_as_a_choice_between_the_registered_ones() -> None:
+    with pytest.raises(UserError) as caught:
+        TrainConfig().with_overrides(model="resnet")
+    assert str(caught.value) == "command line: model: Input should be 'crnn' or 'crnn-small' (got 'resnet')"
+
+
+def test_overrides_apply_only_the_given_values() -> None:
+    config = TrainConfig(epochs=4).with_overrides(batch_size=16, precision=None)
+    assert (config.epochs, config.batch_size, config.precision) == (4, 16, "auto")
