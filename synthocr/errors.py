@@ -25,16 +25,17 @@ class UserError(Exception):
         self.params = tuple(params)
 
     def spelled(self, names: Mapping[str, str]) -> str:
-        """The message with each parameter it names written as `names` spells it (a path segment
-        that happens to be a parameter's name stays as it is).
+        """The message with each parameter it names written as `names` spells it. Names are
+        whole words (a file name such as `count.txt` stays), so name a parameter the message's
+        other words cannot be mistaken for (`TrainData.path`, not `path`).
 
-        >>> UserError("real_val /data/real_val/x.tsv: empty", params=("real_val",)).spelled({"real_val": "--real-val"})
-        '--real-val /data/real_val/x.tsv: empty'
+        >>> UserError("count 0: in /d/count.txt", params=("count",)).spelled({"count": "--count"})
+        '--count 0: in /d/count.txt'
         >>> UserError("nothing to resume; pass resume=True.", params=("resume=True",)).spelled({"resume=True": "--resume"})
         'nothing to resume; pass --resume.'
         """
         text = str(self)
         for param in sorted(self.params, key=len, reverse=True):
             if param in names:
-                text = re.sub(rf"(?<![\w/.-]){re.escape(param)}(?![\w=/]|\.\w)", names[param], text)
+                text = re.sub(rf"(?<![\w.-]){re.escape(param)}(?![\w=]|\.\w)", names[param], text)
         return text
