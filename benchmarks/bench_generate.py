@@ -24,9 +24,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from synthocr.synth.fonts import discover_fonts  # noqa: E402
 from synthocr.dataset.generate import GenerateOptions, default_workers, generate  # noqa: E402
 from synthocr.recipe import load_recipe  # noqa: E402
+from synthocr.synth.fonts import discover_fonts  # noqa: E402
 from synthocr.synth.render import prepare_trdg  # noqa: E402
 from synthocr.synth.text import TextSampler  # noqa: E402
 

@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from synthocr.dataset import iter_records, read_dataset_info  # noqa: E402
-from synthocr.synth.fonts import discover_fonts  # noqa: E402
 from synthocr.dataset.generate import GenerateOptions, generate  # noqa: E402
 from synthocr.recipe import Recipe, load_recipe  # noqa: E402
+from synthocr.synth.fonts import discover_fonts  # noqa: E402
 from synthocr.synth.render import TextStyle, prepare_trdg, reference_ink, render_text  # noqa: E402
 from synthocr.synth.text import TextSampler  # noqa: E402
 

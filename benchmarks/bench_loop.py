@@ -27,8 +27,8 @@ from realbench import REALDEV, correct, dataset_for, realdev_sets, score_real, s
 
 def synthetic_round(recipe, model: Path, data: Path, work: Path):  # type: ignore[no-untyped-def]
     """The recipe with font weights from the baseline's per-font report on its synthetic test split."""
-    from synthocr.report.weights import font_weights_from_report
     from synthocr.report import build_report
+    from synthocr.report.weights import font_weights_from_report
     from synthocr.training.evaluate import EvalRequest, evaluate
 
     predictions = model.parent / "synthetic-test.parquet"

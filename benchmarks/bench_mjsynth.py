@@ -33,9 +33,9 @@ import numpy as np
 from PIL import Image
 
 from synthocr.dataset.records import encode_example
+from synthocr.dataset.tfrecord import TFRecordWriter
 from synthocr.sources import decoded_size
 from synthocr.sources.mjsynth import iter_mjsynth, select_annotation_lines
-from synthocr.dataset.tfrecord import TFRecordWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the fake MJSynth builder is a test fixture
 from tests.fixtures.fake_mjsynth import make_fake_mjsynth  # noqa: E402

@@ -60,5 +60,4 @@ def main() -> None:
 
 
 # Each module registers its commands on `app` when imported.
-from synthocr.cli import demo_cmd, gap_cmd, generate_cmd, report_cmd, train_cmd  # noqa: E402,F401
-from synthocr.cli import export_cmd  # noqa: E402,F401
+from synthocr.cli import demo_cmd, export_cmd, gap_cmd, generate_cmd, report_cmd, train_cmd  # noqa: E402,F401

@@ -115,7 +115,8 @@ def generate(
     beam_option: Annotated[Optional[list[str]], typer.Option(help="A Beam pipeline option K=V (repeatable), e.g. runner=DataflowRunner.")] = None,
 ) -> None:
     """Render, augment and write a dataset of TFRecord shards with its manifests."""
-    from synthocr.dataset.generate import GenerateOptions, default_workers, generate as run_generate
+    from synthocr.dataset.generate import GenerateOptions, default_workers
+    from synthocr.dataset.generate import generate as run_generate
     from synthocr.dataset.mixing import apply_mix_options
     from synthocr.dataset.schema import INFO_SKIPPED, INFO_SPLITS, SPLIT_COUNT
     from synthocr.recipe import load_recipe
@@ -172,8 +173,8 @@ def preview(
     show_rejects: Annotated[bool, typer.Option("--show-rejects", help="Under each row, the draws that failed a label check, framed in red with the reason.")] = False,
 ) -> None:
     """A contact sheet: one row of samples per font, the font's name beside its row."""
-    from synthocr.synth.preview import SheetOptions, write_contact_sheet
     from synthocr.recipe import load_recipe
+    from synthocr.synth.preview import SheetOptions, write_contact_sheet
 
     options = SheetOptions(per_font=per_font, fonts=font, boxes=boxes, show_rejects=show_rejects)
     with console.status("rendering contact sheet"):
@@ -192,9 +193,9 @@ def fonts(
     recipe: Annotated[Optional[Path], typer.Option(help="Recipe whose charset coverage is shown.")] = None,
 ) -> None:
     """List fonts with family, style, category, licence and the share of the charset each renders."""
-    from synthocr.synth.fonts import blank_characters, discover_fonts, scan_directory
     from synthocr.paths import bundled
     from synthocr.recipe import DEFAULT_CHARSET, load_recipe
+    from synthocr.synth.fonts import blank_characters, discover_fonts, scan_directory
 
     loaded = load_recipe(recipe) if recipe is not None else None
     charset = loaded.text.charset if loaded is not None else DEFAULT_CHARSET

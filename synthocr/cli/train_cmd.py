@@ -67,7 +67,8 @@ def train(
     from synthocr.recipe import load_recipe
     from synthocr.training.budget import epochs_bound
     from synthocr.training.distribute import join_hosts
-    from synthocr.training.train import TrainData, TrainRequest, train as run_training
+    from synthocr.training.train import TrainData, TrainRequest
+    from synthocr.training.train import train as run_training
 
     if coordinator is not None or num_hosts is not None or host_id is not None:
         join_hosts(coordinator, num_hosts, host_id)
@@ -108,7 +109,8 @@ def evaluate(
     _quiet_tensorflow()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from synthocr.training.evaluate import EvalRequest, evaluate as run_evaluation
+    from synthocr.training.evaluate import EvalRequest
+    from synthocr.training.evaluate import evaluate as run_evaluation
 
     request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit)
     with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:

@@ -16,11 +16,20 @@ from typing import Any
 
 from synthocr.dataset import storage
 from synthocr.dataset.info import info_bytes, manifest_bytes
-from synthocr.dataset.schema import (
-    DATASET_INFO, INFO_RECIPE_HASH, INFO_SEED, INFO_SPLITS, INFO_VERSION, LEGACY_DATASET_INFO, PARTS_DIR, RUN_FILE,
-    SPLIT_COUNT, TMP_SUFFIX, manifest_name,
-)
 from synthocr.dataset.run_info import RUN_COUNTS, RUN_INPUTS, RUN_RECIPE_HASH, RUN_SEED
+from synthocr.dataset.schema import (
+    DATASET_INFO,
+    INFO_RECIPE_HASH,
+    INFO_SEED,
+    INFO_SPLITS,
+    INFO_VERSION,
+    LEGACY_DATASET_INFO,
+    PARTS_DIR,
+    RUN_FILE,
+    SPLIT_COUNT,
+    TMP_SUFFIX,
+    manifest_name,
+)
 from synthocr.dataset.shards import ShardResult, ShardTask, load_part
 from synthocr.dataset.tfds_metadata import write_tfds_metadata
 from synthocr.errors import UserError

@@ -27,6 +27,7 @@ from synthocr.errors import UserError
 from synthocr.recipe import Recipe
 from synthocr.synth.sample import FactoryOptions
 
+
 @dataclass(frozen=True)
 class GenerateOptions:
     """How to run `generate`: where to, how many samples, with what, and on which runner."""

@@ -19,10 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from synthocr.errors import UserError
-from synthocr.recipe import Recipe
 from synthocr.dataset.records import Record
 from synthocr.dataset.schema import SPLIT_CODES
+from synthocr.errors import UserError
+from synthocr.recipe import Recipe
 
 _SPARE_SHARE = 0.05
 _MIN_SPARES = 8

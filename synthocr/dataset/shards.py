@@ -23,8 +23,22 @@ from synthocr.dataset import storage
 from synthocr.dataset.mixing import MixLoader, ShardMix, ShardMixer
 from synthocr.dataset.records import Record, encode_example
 from synthocr.dataset.schema import (
-    COL_FONT, COL_HEIGHT, COL_ID, COL_INDEX, COL_RECORD_INDEX, COL_SEED, COL_SHARD, COL_SOURCE, COL_SPLIT,
-    COL_TEXT, COL_WIDTH, META_PREFIX, PARTS_DIR, TMP_SUFFIX, part_name, shard_name,
+    COL_FONT,
+    COL_HEIGHT,
+    COL_ID,
+    COL_INDEX,
+    COL_RECORD_INDEX,
+    COL_SEED,
+    COL_SHARD,
+    COL_SOURCE,
+    COL_SPLIT,
+    COL_TEXT,
+    COL_WIDTH,
+    META_PREFIX,
+    PARTS_DIR,
+    TMP_SUFFIX,
+    part_name,
+    shard_name,
 )
 from synthocr.dataset.tfrecord import frame
 from synthocr.recipe import Recipe, local_recipe

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
-from synthocr.errors import UserError
 from synthocr.dataset.records import KEY_FORMAT, KEY_IMAGE, KEY_TEXT, Record, decode_example, decode_features, read_varint
 from synthocr.dataset.tfrecord import read_records
+from synthocr.errors import UserError
 
 EXPORT_FILE = "synthocr_export.json"
 FORMATS = ("lmdb", "paddle", "hf")

@@ -14,8 +14,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from synthocr.export.common import ProgressCallback, SplitPlan, iter_split_records
 from synthocr.dataset.records import meta_json
+from synthocr.export.common import ProgressCallback, SplitPlan, iter_split_records
 
 ROWS_PER_SHARD = 100_000
 ROWS_PER_GROUP = 1_000

@@ -45,10 +45,24 @@ from synthocr.report.html import render_html
 from synthocr.report.images import load_images
 from synthocr.report.predictions_check import read_predictions
 from synthocr.report.result import (
-    COMPARE_CSV, CONFUSIONS_CSV, REPORT_CSV, REPORT_DIR, REPORT_HTML, REPORT_PARQUET, Example, Report,
+    COMPARE_CSV,
+    CONFUSIONS_CSV,
+    REPORT_CSV,
+    REPORT_DIR,
+    REPORT_HTML,
+    REPORT_PARQUET,
+    Example,
+    Report,
 )
 from synthocr.report.tables import (
-    STAT_COLUMNS, compare_overall, compare_tables, group_stats, output_names, overall_stats, rank_groups, worst_misreads,
+    STAT_COLUMNS,
+    compare_overall,
+    compare_tables,
+    group_stats,
+    output_names,
+    overall_stats,
+    rank_groups,
+    worst_misreads,
 )
 
 DEFAULT_BY = (FONT,)

@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthocr.report.attributes import IMAGE_ATTRIBUTES, NUMERIC_ATTRIBUTES, decode_rgb, image_attributes, text_attributes
 from synthocr.errors import UserError
+from synthocr.report.attributes import IMAGE_ATTRIBUTES, NUMERIC_ATTRIBUTES, decode_rgb, image_attributes, text_attributes
 from synthocr.report.gap_text import text_gaps
 
 LOG_SCALE = ("image_width", "image_height", "image_aspect", "image_sharpness", "image_noise", "image_colourfulness")
@@ -175,10 +175,7 @@ def _read_synthetic(request: GapRequest, rng: np.random.Generator) -> tuple[Side
 def _read_real(path: Path, request: GapRequest, rng: np.random.Generator) -> Side:
     from synthocr.training.realval import read_real_records
 
-    try:
-        name, records, skips = read_real_records(path, request.real_limit, where=REAL)
-    except UserError as err:  # its message starts with `where`: name it as the parameter it is
-        raise UserError(str(err), params=(REAL,)) from None
+    name, records, skips = read_real_records(path, request.real_limit, where=REAL)  # its errors name `where`
     if not records:
         why = ", ".join(f"{reason}: {n}" for reason, n in sorted(skips.items())) or "no lines"
         raise UserError(f"{REAL} {path}: no usable labelled image ({why})", params=(REAL,))

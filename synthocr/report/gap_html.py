@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import html
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from pathlib import Path
 
 from synthocr.report.gap import CATEGORICAL, GAP_CSV, GAP_HTML, LOG_SCALE, TEXT_GAP_CSV, GapResult
 

@@ -39,12 +39,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthocr.report.attributes import case_class
 from synthocr.errors import UserError
-from synthocr.report.weights import error_factors
 from synthocr.metrics import benchmark_match
 from synthocr.predictions import PREDICTION, REQUIRED, TEXT
+from synthocr.report.attributes import case_class
 from synthocr.report.predictions_check import open_predictions
+from synthocr.report.weights import error_factors
 
 FLOOR_SHARE = 0.05
 MAX_P = 0.95

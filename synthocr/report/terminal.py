@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from synthocr.report.result import Report
 from synthocr.report.confusions import confusion_label
+from synthocr.report.result import Report
 
 
 def _pct(value: float) -> str:

@@ -33,9 +33,9 @@ from synthocr.sources import (
     count_skip,
     read_image_file,
 )
-from synthocr.sources.selection import AnnotationLine, Selection
+
 # Mixing reads the selection through this module, beside the folder it selects from.
-from synthocr.sources.selection import select_annotation_lines, selection_keys  # noqa: F401
+from synthocr.sources.selection import AnnotationLine, Selection, select_annotation_lines, selection_keys  # noqa: F401
 
 SPLITS = ("train", "val", "test")
 LEXICON = "lexicon.txt"

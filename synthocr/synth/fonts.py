@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from synthocr.errors import UserError
-from synthocr.synth.listings import asset_dirs, read_listing
 from synthocr.recipe import FontsConfig
+from synthocr.synth.listings import asset_dirs, read_listing
 
 FONT_SUFFIXES = (".ttf", ".otf")
 

@@ -11,9 +11,9 @@ from typing import Any
 import keras
 import numpy as np
 
+from synthocr.metrics import summarise
 from synthocr.training.charset import Charset
 from synthocr.training.decode import greedy_decode
-from synthocr.metrics import summarise
 
 # Several hosts training in lock-step share the primary host's values (Placement.agree).
 Agree = Callable[[Sequence[float]], list[float]]

@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synthocr.report.attributes import ATTRIBUTE_COLUMNS, sample_attributes
+from synthocr import predictions as schema
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
-from synthocr.errors import UserError
 from synthocr.dataset.records import Record
+from synthocr.errors import UserError
+from synthocr.metrics import score, summarise
+from synthocr.report.attributes import ATTRIBUTE_COLUMNS, sample_attributes
 from synthocr.sources.labels_tsv import LABELS_FILE, iter_labels_tsv, label_characters, resolve_labels_file
 from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
-from synthocr import predictions as schema
-from synthocr.metrics import score, summarise
+from synthocr.training.charset import DEFAULT_CHARSET
 
-MJSYNTH_CHARSET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MJSYNTH_CHARSET = DEFAULT_CHARSET  # MJSynth's words are a-z, A-Z, 0-9: the default charset
 ProgressCallback = Callable[[int, int | None], None]
 
 
@@ -106,10 +107,9 @@ def _shard_batches(files: list[str], recognizer: Any, batch_size: int, limit: in
     """Batches of (images, shard, index, serialised record) from shards; images that fail to decode are dropped."""
     import tensorflow as tf
 
-    from synthocr.training.pipeline import AUTOTUNE, indexed_shard_records, parse_record, preprocess_image
-    from synthocr.dataset.records import KEY_IMAGE
-
     from synthocr.dataset import count_records
+    from synthocr.dataset.records import KEY_IMAGE
+    from synthocr.training.pipeline import AUTOTUNE, indexed_shard_records, parse_record, preprocess_image
 
     total = count_records(files)  # a truncated shard is one line naming it and the record, not a traceback
     data = indexed_shard_records(files)

@@ -23,8 +23,8 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
     """Reads the images in batches with the same preprocessing as training; a UserError names a bad image."""
     import tensorflow as tf
 
-    from synthocr.sources import tf_readable
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
+    from synthocr.sources import tf_readable
     from synthocr.training.pipeline import preprocess_image
 
     recognizer = load_recognizer(model)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from synthocr.errors import UserError
 from synthocr.dataset.records import Record
+from synthocr.errors import UserError
 from synthocr.sources.labels_tsv import LABELS_FILE, default_source_name, iter_labels_tsv, resolve_labels_file
 
 MJSYNTH_SPLIT = "val"

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from synthocr.cli import app
+
 from .generate_fixtures import make_recipe
 
 runner = CliRunner()

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from synthocr.cli import app
 from synthocr.dataset import iter_records, read_dataset_info
-from synthocr.synth.fonts import blank_characters, scan_directory
 from synthocr.recipe import load_recipe
+from synthocr.synth.fonts import blank_characters, scan_directory
 from synthocr.synth.sample import SampleFactory
 
 from .generate_fixtures import make_recipe

@@ -17,9 +17,9 @@ from typer.testing import CliRunner
 from synthocr.cli import app
 from synthocr.dataset import list_shards, read_dataset_info
 from synthocr.dataset.records import Record, decode_example
+from synthocr.dataset.tfrecord import read_records
 from synthocr.report import build_report
 from synthocr.report import images as report_images
-from synthocr.dataset.tfrecord import read_records
 
 from .generate_fixtures import make_recipe
 from .train_fixtures import write_dataset

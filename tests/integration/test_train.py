@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from synthocr.cli import app
+
 from .train_fixtures import CHARSET, WORDS, write_dataset, write_recipe
 
 runner = CliRunner()
@@ -66,6 +67,7 @@ def test_saved_model_loads_with_safe_mode_and_predicts_the_same(learned: dict, t
 
     from synthocr.training.inference import load_recognizer
     from synthocr.training.pipeline import preprocess_image
+
     from .train_fixtures import make_records
 
     model_path = learned["result"].model_path

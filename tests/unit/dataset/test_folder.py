@@ -24,7 +24,7 @@ def _started(out: Path) -> str:
 def test_a_new_run_starts_with_its_run_file_and_an_empty_parts_folder(tmp_path: Path) -> None:
     (tmp_path / "old.txt").write_text("x")
     (tmp_path / "old").mkdir()
-    out = _started(tmp_path)
+    _started(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [PARTS_DIR, RUN_FILE]
     assert json.loads((tmp_path / RUN_FILE).read_text()) == RUN
 

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from synthocr.dataset.records import (
-    BYTES_KEYS, FEATURE_TYPES, INT64_KEYS, Record, decode_example, decode_features, encode_example, read_varint,
+    BYTES_KEYS,
+    FEATURE_TYPES,
+    INT64_KEYS,
+    Record,
+    decode_example,
+    decode_features,
+    encode_example,
+    read_varint,
 )
 
 RECORD = Record("s-1", b"\x89PNG\r\n\x1a\nxyz", "png", 32, 117, "Straße 42", "DejaVuSans-Bold", "synth", -3,

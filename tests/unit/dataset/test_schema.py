@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from synthocr.dataset.schema import (
-    INFO_KEYS, MANIFEST_COLUMNS, SPLIT_CODES, SPLITS, TMP_SUFFIX, manifest_name, parse_shard_name, part_name,
+    INFO_KEYS,
+    MANIFEST_COLUMNS,
+    SPLIT_CODES,
+    SPLITS,
+    TMP_SUFFIX,
+    manifest_name,
+    parse_shard_name,
+    part_name,
     shard_name,
 )
 

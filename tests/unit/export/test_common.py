@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from synthocr.dataset.records import Record, _bytes_feature, _field, decode_features, encode_example
 from synthocr.export.common import bytes_features
-from synthocr.dataset.records import Record, decode_features, encode_example, _bytes_feature, _field
 
 
 @pytest.mark.parametrize("image_size", [0, 5, 200, 70_000])  # 1-, 2- and 3-byte length varints

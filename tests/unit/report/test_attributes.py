@@ -7,8 +7,15 @@ import numpy as np
 import pytest
 
 from synthocr.report.attributes import (
-    ATTRIBUTE_COLUMNS, case_class, colourfulness, decode_rgb, image_attributes, noise_sigma, sample_attributes,
-    sharpness, text_attributes,
+    ATTRIBUTE_COLUMNS,
+    case_class,
+    colourfulness,
+    decode_rgb,
+    image_attributes,
+    noise_sigma,
+    sample_attributes,
+    sharpness,
+    text_attributes,
 )
 
 

@@ -13,7 +13,10 @@ from synthocr.cli import app
 from synthocr.paths import bundled
 from synthocr.recipe import load_recipe
 from synthocr.report.real_weights import (
-    apply_real_adjustment, condition_ratio, read_real_predictions, real_adjustment,
+    apply_real_adjustment,
+    condition_ratio,
+    read_real_predictions,
+    real_adjustment,
 )
 
 runner = CliRunner()

@@ -11,7 +11,14 @@ import pytest
 from synthocr.report import tables
 from synthocr.report.grouping import group_column
 from synthocr.report.tables import (
-    STAT_COLUMNS, compare_overall, compare_tables, group_stats, output_names, overall_stats, rank_groups, worst_misreads,
+    STAT_COLUMNS,
+    compare_overall,
+    compare_tables,
+    group_stats,
+    output_names,
+    overall_stats,
+    rank_groups,
+    worst_misreads,
 )
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from PIL import Image
 
 from synthocr.sources import ImageFile, Skip, count_skip, read_image_file
-from tests.fixtures.fake_mjsynth import make_fake_mjsynth
 from synthocr.sources.mjsynth import SKIP_UNSUPPORTED_FORMAT, iter_mjsynth
+from tests.fixtures.fake_mjsynth import make_fake_mjsynth
 
 
 def _encoded(fmt: str, size: tuple[int, int] = (40, 16)) -> bytes:

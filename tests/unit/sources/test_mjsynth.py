@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from synthocr.errors import UserError
 from synthocr.dataset.records import Record, decode_example, encode_example
+from synthocr.errors import UserError
 from synthocr.sources import Skip, decoded_size
-from tests.fixtures.fake_mjsynth import BROKEN_REASONS, FakeMJSynth, make_fake_mjsynth
 from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth, iter_selected, open_mjsynth
 from synthocr.sources.selection import select_annotation_lines
+from tests.fixtures.fake_mjsynth import BROKEN_REASONS, FakeMJSynth, make_fake_mjsynth
 
 WORDS = [
     "Heretical", "world", "Apple", "BANANA", "cherry", "date", "Elder", "fig", "grape", "Honey",

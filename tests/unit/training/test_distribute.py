@@ -25,10 +25,10 @@ def test_a_bad_device_name_is_a_user_error_naming_the_parameter(name: str) -> No
 
 
 def test_join_hosts_names_its_parameters_and_the_cli_spells_them_as_flags() -> None:
+    import keras
+
     from synthocr.cli import FLAG_NAMES
     from synthocr.training.distribute import join_hosts
-
-    import keras
 
     with pytest.raises(UserError) as caught:  # a missing count fails before anything is joined, on any backend
         join_hosts("h:1", None, 0)
