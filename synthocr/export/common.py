@@ -16,6 +16,7 @@ from typing import Any
 
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
 from synthocr.dataset.records import KEY_FORMAT, KEY_IMAGE, KEY_TEXT, Record, decode_example, decode_features, read_varint
+from synthocr.dataset.schema import INFO_SPLITS, SPLIT_COUNT
 from synthocr.dataset.tfrecord import read_records
 from synthocr.errors import UserError
 
@@ -50,7 +51,7 @@ def plan_splits(dataset: Path, splits: tuple[str, ...]) -> list[SplitPlan]:
     if not dataset.is_dir() or not is_dataset_dir(dataset):
         raise UserError(f"{dataset}: not a synthocr dataset (no dataset info file; `synthocr generate` writes one)")
     info = read_dataset_info(dataset)
-    counts = {name: int(split.get("count", 0)) for name, split in info.get("splits", {}).items()}
+    counts = {name: int(split.get(SPLIT_COUNT, 0)) for name, split in info.get(INFO_SPLITS, {}).items()}
     available = [name for name, count in counts.items() if count > 0]
     for name in splits:
         if name not in available:

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthocr.dataset.schema import INFO_CHARSET, INFO_SPLITS, SPLIT_COUNT, SPLITS
 from synthocr.errors import UserError
 from synthocr.report.attributes import IMAGE_ATTRIBUTES, NUMERIC_ATTRIBUTES, decode_rgb, image_attributes, text_attributes
 from synthocr.report.gap_text import text_gaps
@@ -148,11 +149,11 @@ def _read_synthetic(request: GapRequest, rng: np.random.Generator) -> tuple[Side
     if not (data.is_dir() and is_dataset_dir(data)):
         raise UserError(f"{DATASET} {data}: not a synthocr dataset directory (no dataset_info.json)", params=(DATASET,))
     info = read_dataset_info(data)
-    splits = [request.split] if request.split else list(info.get("splits", {})) or ["train", "val", "test"]
+    splits = [request.split] if request.split else list(info.get(INFO_SPLITS, {})) or list(SPLITS)
     files = [f for s in splits for f in list_shards(data, s)]
     if not files:
         raise UserError(f"{DATASET} {data}: no shards for split {', '.join(splits)}", params=(DATASET,))
-    total = sum(int(info.get("splits", {}).get(s, {}).get("count", 0)) for s in splits)
+    total = sum(int(info.get(INFO_SPLITS, {}).get(s, {}).get(SPLIT_COUNT, 0)) for s in splits)
     chosen = set(rng.choice(total, size=min(request.max_images, total), replace=False).tolist()) if total else set()
     rows, index = [], 0
     for file in files:
@@ -169,7 +170,7 @@ def _read_synthetic(request: GapRequest, rng: np.random.Generator) -> tuple[Side
         raise UserError(f"{DATASET} {data}: the shards hold no samples", params=(DATASET,))
     frame = pd.DataFrame(rows)
     measured = int(frame[IMAGE_ATTRIBUTES[0]].notna().sum()) if IMAGE_ATTRIBUTES[0] in frame else 0
-    return Side(data.name or str(data), frame, len(frame), measured), str(info.get("charset", ""))
+    return Side(data.name or str(data), frame, len(frame), measured), str(info.get(INFO_CHARSET, ""))
 
 
 def _read_real(path: Path, request: GapRequest, rng: np.random.Generator) -> Side:

@@ -18,6 +18,7 @@ from typing import Any
 from synthocr import predictions as schema
 from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
 from synthocr.dataset.records import Record
+from synthocr.dataset.schema import INFO_CHARSET
 from synthocr.errors import UserError
 from synthocr.metrics import score, summarise
 from synthocr.report.attributes import ATTRIBUTE_COLUMNS, sample_attributes
@@ -88,7 +89,7 @@ def _data_charset_and_samples(request: EvalRequest, skips: Counter) -> tuple[str
         files = [str(p.resolve()) for p in list_shards(data, request.split)]
         if not files:
             raise UserError(f"{data}: no shards for split {request.split!r} (EvalRequest.split)", params=("EvalRequest.split",))
-        return "dataset", info.get("charset", ""), None, files
+        return "dataset", info.get(INFO_CHARSET, ""), None, files
     if data.suffix == ".tsv" or (data / LABELS_FILE).is_file():
         labels_file = resolve_labels_file(data)
         characters = label_characters(labels_file)  # a line that is not UTF-8 is named here, not as U+FFFD

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from synthocr.dataset import list_shards, read_dataset_info
+from synthocr.dataset.schema import INFO_CHARSET, INFO_SPLITS, SPLIT_COUNT
 from synthocr.errors import UserError
 from synthocr.training.charset import Charset
 from synthocr.training.distribute import Placement, host_shards
@@ -54,18 +55,18 @@ def model_charset(datasets: Sequence[DatasetFiles], run_dir: Path, resume: bool)
     first = datasets[0]
     if "charset" not in first.info:
         raise UserError(f"TrainData.path {first.data.path}: its synthocr_info.json has no charset", params=("TrainData.path",))
-    return Charset(first.info["charset"])
+    return Charset(first.info[INFO_CHARSET])
 
 
 def charset_gaps(datasets: Sequence[DatasetFiles], charset: Charset) -> dict[str, str]:
     """{dataset path: the characters of its charset the model lacks}, for the datasets that have any."""
-    gaps = {str(d.data.path): charset.missing(d.info.get("charset", "")) for d in datasets}
+    gaps = {str(d.data.path): charset.missing(d.info.get(INFO_CHARSET, "")) for d in datasets}
     return {path: missing for path, missing in gaps.items() if missing}
 
 
 def split_count(dataset: DatasetFiles, split: str = "train") -> int:
     """Samples of a split: from the dataset info, else counted in the shards."""
-    count = dataset.info.get("splits", {}).get(split, {}).get("count")
+    count = dataset.info.get(INFO_SPLITS, {}).get(split, {}).get(SPLIT_COUNT)
     if isinstance(count, int) and count > 0:
         return count
     from synthocr.dataset.tfrecord import read_records
