@@ -15,6 +15,7 @@ from typing import Any
 
 from synthocr.errors import UserError
 from synthocr.paths import bundled
+from synthocr.predictions import PREDICTIONS_FILE
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ class _Folders:
 
     @classmethod
     def under(cls, out: Path) -> _Folders:
-        return cls(out, out / "data", out / "run", out / "predictions.parquet", out / "report")
+        return cls(out, out / "data", out / "run", out / PREDICTIONS_FILE, out / "report")
 
 
 def _generate_stage(options: DemoOptions, recipe: Any, recipe_path: Path, folders: _Folders, on_stage: Callable[[str], None],

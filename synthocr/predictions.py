@@ -1,4 +1,4 @@
-"""The columns of predictions.parquet, declared once: `evaluate` writes them, the report, `gap` and the real-aware weights read them.
+"""The columns of predictions.parquet, declared once: `evaluate` writes them, the report and the real-aware weights read them.
 
 Each row is one sample read by a model. After the `PREDICTION_COLUMNS` below come the image and
 text attributes of `synthocr.report.attributes` (`ATTRIBUTE_COLUMNS`), then the sample's meta

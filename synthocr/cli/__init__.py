@@ -19,6 +19,7 @@ FLAG_NAMES: dict[str, str] = {
     "mjsynth_root": "--mjsynth PATH",
     "mjsynth_fraction": "--mjsynth-fraction",
     "report_csv": "--weights-from",
+    "SheetOptions.fonts": "--font",
     "by=font": "--by font",
     "run_dir": "--out",
     "TrainData.path": "--data",

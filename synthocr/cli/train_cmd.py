@@ -13,6 +13,7 @@ import typer
 
 from synthocr.cli.app import app, user_errors
 from synthocr.errors import UserError
+from synthocr.predictions import PREDICTIONS_FILE
 
 
 def _quiet_tensorflow() -> None:
@@ -98,7 +99,7 @@ def train(
 def evaluate(
     model: Annotated[Path, typer.Argument(help="model.keras or its run directory")],
     data: Annotated[Path, typer.Argument(help="a synthocr dataset dir, a labels.tsv or an MJSynth root")],
-    out: Annotated[Path, typer.Option("--out", help="predictions.parquet to write")] = Path("predictions.parquet"),
+    out: Annotated[Path, typer.Option("--out", help=f"{PREDICTIONS_FILE} to write")] = Path(PREDICTIONS_FILE),
     split: Annotated[str, typer.Option(help="split of a dataset or MJSynth root")] = "test",
     beam_width: Annotated[int, typer.Option(help="0: greedy; else CTC beam search of this width", min=0)] = 0,
     batch_size: Annotated[int, typer.Option(help="images per inference batch", min=1)] = 128,

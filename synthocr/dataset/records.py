@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-# Feature keys of one Example (DESIGN.md, "Dataset on disk").
+# Feature keys of one Example (README, "The dataset on disk").
 KEY_ID = "id"
 KEY_IMAGE = "image/encoded"
 KEY_FORMAT = "image/format"

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from synthocr import __version__
 from synthocr.errors import UserError
@@ -29,36 +30,35 @@ class ExportSummary:
     skipped: dict[str, int] = field(default_factory=dict)
 
 
+def format_writer(name: str) -> ModuleType:
+    """The module that writes format `name`: its `require()` fails in one line when an optional
+    package is missing, its `write_split(plan, build, on_progress, skipped)` writes one split.
+    A new format is one such module and one entry here (and its name in `FORMATS`).
+
+    >>> format_writer("paddle").labels_file("val")
+    'rec_gt_val.txt'
+    """
+    from synthocr.export import hf_format, lmdb_format, paddle_format
+
+    writers = {"lmdb": lmdb_format, "paddle": paddle_format, "hf": hf_format}
+    if name not in writers:
+        raise UserError(f"format {name!r}: unknown; choose one of {', '.join(FORMATS)}")
+    return writers[name]
+
+
 def export_dataset(
     request: ExportRequest,
     on_start: Callable[[int], None] = lambda total: None,
     on_progress: ProgressCallback = lambda done: None,
 ) -> ExportSummary:
     """Exports the requested splits; `on_start(total samples)` once checked, `on_progress(n)` as they go."""
-    if request.format not in FORMATS:
-        raise UserError(f"format {request.format!r}: unknown; choose one of {', '.join(FORMATS)}")
+    writer = format_writer(request.format)
     plans = plan_splits(request.dataset, request.splits)
-    if request.format == "lmdb":
-        from synthocr.export.lmdb_format import _lmdb
-
-        _lmdb()  # a missing package is one line before anything is written
+    writer.require()  # a missing package is one line before anything is written
     build = prepare_out(request.out, request.overwrite)
     on_start(sum(p.count for p in plans))
-    counts: dict[str, int] = {}
     skipped: Counter = Counter()
-    for plan in plans:
-        if request.format == "lmdb":
-            from synthocr.export.lmdb_format import write_lmdb_split
-
-            counts[plan.name] = write_lmdb_split(plan, build / plan.name, on_progress)
-        elif request.format == "paddle":
-            from synthocr.export.paddle_format import write_paddle_split
-
-            counts[plan.name] = write_paddle_split(plan, build, on_progress, skipped)
-        else:
-            from synthocr.export.hf_format import write_hf_split
-
-            counts[plan.name] = write_hf_split(plan, build, on_progress)
+    counts = {plan.name: writer.write_split(plan, build, on_progress, skipped) for plan in plans}
     summary = {
         "synthocr_version": __version__, "format": request.format, "dataset": str(request.dataset.resolve()),
         "counts": counts, "skipped": dict(skipped),

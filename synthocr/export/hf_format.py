@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,15 @@ def shard_file(split: str, index: int, count: int) -> str:
     'train-00000-of-00004.parquet'
     """
     return f"{split}-{index:05d}-of-{count:05d}.parquet"
+
+
+def require() -> None:
+    """Nothing beyond synthocr's own dependencies (pyarrow)."""
+
+
+def write_split(plan: SplitPlan, build: Path, on_progress: ProgressCallback, skipped: Counter) -> int:
+    """The export's writer: Parquet shards of each split under `build`."""
+    return write_hf_split(plan, build, on_progress)
 
 
 def write_hf_split(plan: SplitPlan, out: Path, on_progress: ProgressCallback, rows_per_shard: int = ROWS_PER_SHARD) -> int:

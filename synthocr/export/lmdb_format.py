@@ -7,6 +7,7 @@ shards' size plus headroom and doubles whenever a transaction finds it full.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ _MIN_MAP_SIZE = 16 << 20
 
 
 def _lmdb() -> Any:
+    """The lmdb package, or one line saying how to install it."""
     try:
         import lmdb
     except ImportError:
@@ -36,6 +38,16 @@ def _put_all(env: Any, items: list[tuple[bytes, bytes]]) -> None:
             return
         except lmdb.MapFullError:
             env.set_mapsize(env.info()["map_size"] * 2)
+
+
+def require() -> None:
+    """Fails with one line, before anything is written, when the lmdb package is missing."""
+    _lmdb()
+
+
+def write_split(plan: SplitPlan, build: Path, on_progress: ProgressCallback, skipped: Counter) -> int:
+    """The export's writer: one LMDB environment per split, in `build/<split>`."""
+    return write_lmdb_split(plan, build / plan.name, on_progress)
 
 
 def write_lmdb_split(plan: SplitPlan, folder: Path, on_progress: ProgressCallback) -> int:

@@ -24,6 +24,10 @@ def labels_file(split: str) -> str:
     return f"rec_gt_{split}.txt"
 
 
+def require() -> None:
+    """Nothing beyond synthocr's own dependencies."""
+
+
 def write_paddle_split(plan: SplitPlan, out: Path, on_progress: ProgressCallback, skipped: Counter) -> int:
     """Writes one split's images and label file under `out`; returns the number of samples written."""
     folder = out / "images" / plan.name
@@ -41,3 +45,6 @@ def write_paddle_split(plan: SplitPlan, out: Path, on_progress: ProgressCallback
             count += 1
             on_progress(1)
     return count
+
+
+write_split = write_paddle_split  # the export's writer: images/<split>/ and rec_gt_<split>.txt in `build`

@@ -91,8 +91,8 @@ def weights_from_report(path: Path, min_samples: int = MIN_SAMPLES) -> tuple[str
     by, table = read_report_csv(path)
     if len(by) > 1:
         raise UserError(
-            f"{path}: grouped by {' and '.join(by)} (nested); --weights-from needs a report grouped by one column, "
-            f"e.g. `synthocr report PREDICTIONS --by font`"
+            f"{path}: grouped by {' and '.join(by)} (nested); report_csv needs a report grouped by one column, "
+            f"e.g. `synthocr report PREDICTIONS --by font`", params=("report_csv",)
         )
     column = by[0]
     samples = _numbers(table, "samples", path)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from synthocr.dataset.records import FONT_MJSYNTH, SOURCE_MJSYNTH, Record
+from synthocr.dataset.schema import SPLITS
 from synthocr.errors import UserError
 from synthocr.sources import (
     IMAGE_EMPTY,
@@ -37,7 +38,6 @@ from synthocr.sources import (
 # Mixing reads the selection through this module, beside the folder it selects from.
 from synthocr.sources.selection import AnnotationLine, Selection, select_annotation_lines, selection_keys  # noqa: F401
 
-SPLITS = ("train", "val", "test")
 LEXICON = "lexicon.txt"
 # Where the folder lies inside the archive; a root above it may be given at any of these levels.
 STANDARD_SUBPATH = ("mnt", "ramdisk", "max", "90kDICT32px")

@@ -149,7 +149,8 @@ def contact_sheet(recipe: Recipe, options: SheetOptions | None = None) -> Sheet:
     chosen = [f for f in factory.fonts.fonts if options.fonts is None or f.id in options.fonts]
     unknown = sorted(set(options.fonts or ()) - {f.id for f in chosen})
     if unknown:
-        raise UserError(f"--font: unknown font {', '.join(map(repr, unknown))}; `synthocr fonts --recipe {recipe.source}` lists them")
+        raise UserError(f"SheetOptions.fonts: unknown font {', '.join(map(repr, unknown))}; `synthocr fonts --recipe {recipe.source}` lists them",
+                        params=("SheetOptions.fonts",))
     tally = Sheet(Image.new("RGB", (1, 1)), len(chosen), 0, 0, Counter())
     skips: Counter[str] = Counter()
     rows = [_draw_row(factory, row, font, options, tally, skips) for row, font in enumerate(chosen)]
