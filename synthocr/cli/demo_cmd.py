@@ -89,7 +89,12 @@ def _print_result(result: Any) -> None:
             f"uv run synthocr generate {shown_path(result.recipe)} {steer} --out data/more"
         )
         return
+    # Without real crops, point to them: benchmarks/bench_loop.py measured re-weighting fonts by
+    # synthetic errors (--weights-from) lowering real-word accuracy, steering by real errors not.
+    real = result.run_dir.parent / "real.parquet"
     out_console.print(
-        "next:          generate more of what it misreads: "
-        f"uv run synthocr generate {shown_path(result.recipe)} --weights-from {result.report_dir / 'report.csv'} --out data/more"
+        f"next:          read your own crops: uv run synthocr evaluate {result.run_dir} PATH/labels.tsv --out {real}\n"
+        f"               then generate more of what it misreads there: uv run synthocr generate "
+        f"{shown_path(result.recipe)} --weights-from-real {real} --out data/more",
+        markup=False,
     )
