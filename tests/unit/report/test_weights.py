@@ -40,8 +40,10 @@ def test_weights_refuse_bad_and_nested_reports(tmp_path: Path, predictions: Path
     with pytest.raises(UserError, match=r"report\.csv: not a report\.csv .*no column samples, exact_rate"):
         weights.weights_from_report(bad)
     nested = build_report(predictions, by=("font", "background"), out_dir=tmp_path / "nested")
-    with pytest.raises(UserError, match="grouped by font and background \\(nested\\)"):
+    with pytest.raises(UserError, match="grouped by font and background \\(nested\\)") as caught:
         weights.weights_from_report(nested.csv_path)
+    assert "report_csv needs a report grouped by one column" in str(caught.value)  # the library names its parameter
+    assert "--weights-from needs a report grouped by one column" in caught.value.spelled(FLAG_NAMES)  # the CLI its flag
     with pytest.raises(UserError, match="no such report file"):
         weights.weights_from_report(tmp_path / "none.csv")
 
