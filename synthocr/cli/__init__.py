@@ -6,38 +6,7 @@ import sys
 
 import typer
 
-from synthocr.cli.app import FLAG_SPELLING, app, user_errors
-
-# How the command line spells the library parameters that UserError messages name (UserError.params).
-FLAG_NAMES: dict[str, str] = {
-    "out_dir": "--out",
-    "resume=True": "--resume",
-    "overwrite=True": "--overwrite",
-    "count": "--count",
-    "runner='beam'": "--runner beam",
-    "beam_options": "--beam-option",
-    "mjsynth_root": "--mjsynth PATH",
-    "mjsynth_fraction": "--mjsynth-fraction",
-    "report_csv": "--weights-from",
-    "SheetOptions.fonts": "--font",
-    "by=font": "--by font",
-    "run_dir": "--out",
-    "TrainData.path": "--data",
-    "devices": "--devices",
-    "real_val": "--real-val",
-    "select_by": "--select-by",
-    "coordinator_address": "--coordinator",
-    "num_hosts": "--num-hosts",
-    "host_id": "--host-id",
-    "DemoOptions.minutes": "--minutes",
-    "DemoOptions.count": "--count",
-    "EvalRequest.split": "--split",
-    "allow_charset_mismatch=True": "--allow-charset-mismatch",
-    "by": "--by",
-    "GapRequest.dataset": "DATASET",
-    "GapRequest.real": "REAL",
-}
-FLAG_SPELLING.update(FLAG_NAMES)
+from synthocr.cli.app import FLAG_NAMES, app, user_errors
 
 __all__ = ["FLAG_NAMES", "app", "main", "user_errors"]
 

@@ -26,8 +26,35 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# How user_errors spells the library parameters a UserError names: `synthocr.cli` fills it from its FLAG_NAMES.
-FLAG_SPELLING: dict[str, str] = {}
+# How the command line spells the library parameters that UserError messages name (UserError.params).
+FLAG_NAMES: dict[str, str] = {
+    "out_dir": "--out",
+    "resume=True": "--resume",
+    "overwrite=True": "--overwrite",
+    "count": "--count",
+    "runner='beam'": "--runner beam",
+    "beam_options": "--beam-option",
+    "mjsynth_root": "--mjsynth PATH",
+    "mjsynth_fraction": "--mjsynth-fraction",
+    "report_csv": "--weights-from",
+    "SheetOptions.fonts": "--font",
+    "by=font": "--by font",
+    "run_dir": "--out",
+    "TrainData.path": "--data",
+    "devices": "--devices",
+    "real_val": "--real-val",
+    "select_by": "--select-by",
+    "coordinator_address": "--coordinator",
+    "num_hosts": "--num-hosts",
+    "host_id": "--host-id",
+    "DemoOptions.minutes": "--minutes",
+    "DemoOptions.count": "--count",
+    "EvalRequest.split": "--split",
+    "allow_charset_mismatch=True": "--allow-charset-mismatch",
+    "by": "--by",
+    "GapRequest.dataset": "DATASET",
+    "GapRequest.real": "REAL",
+}
 
 
 def user_errors(func: F) -> F:
@@ -38,7 +65,7 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except UserError as err:
-            typer.echo(f"error: {err.spelled(FLAG_SPELLING)}", err=True)
+            typer.echo(f"error: {err.spelled(FLAG_NAMES)}", err=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
