@@ -19,7 +19,7 @@ from synthocr.recipe.style import (
     GeometryConfig,
     TiltConfig,
 )
-from synthocr.recipe.text import DEFAULT_CHARSET, CaseMix, RandomSource, TextConfig, TextSource, WordsSource
+from synthocr.recipe.text import DEFAULT_CHARSET, CaseMix, Punctuation, RandomSource, TextConfig, TextSource, WordsSource
 
 __all__ = [
     "BUNDLED_FOLDERS",
@@ -29,6 +29,7 @@ __all__ = [
     "RESHAPING_TRANSFORMS",
     "BackgroundsConfig",
     "CaseMix",
+    "Punctuation",
     "ColorChoice",
     "ColorsConfig",
     "FontsConfig",

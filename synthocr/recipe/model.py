@@ -64,6 +64,8 @@ class Recipe(Strict):
             del data["geometry"]["tilt"]
         if not data["output"].get("char_boxes"):
             del data["output"]["char_boxes"]
+        if not data["text"]["punctuation"]["p"]:
+            del data["text"]["punctuation"]
         return data
 
     def digest(self) -> str:

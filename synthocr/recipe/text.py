@@ -55,11 +55,38 @@ class CaseMix(Strict):
     title: float = Field(0.0, ge=0)
 
 
+class Punctuation(Strict):
+    """`text.punctuation`: marks set before or after a drawn text, as signs and sentences have them.
+
+    Real crops show the `!` of "OPEN!" and the `.` of "dress."; a model that never saw a mark reads
+    it as the nearest letter (`I`, `l`, `s`, `2`). The label keeps the mark, so the charset needs it.
+    """
+
+    p: float = Field(0.0, ge=0, le=1, description="chance that a text gets one mark")
+    after: dict[str, float] = Field(default_factory=dict, description="marks after the text, with weights")
+    before: dict[str, float] = Field(default_factory=dict, description="marks before the text, with weights")
+
+    @field_validator("after", "before")
+    @classmethod
+    def _weights(cls, marks: dict[str, float]) -> dict[str, float]:
+        for mark, weight in marks.items():
+            if not mark or weight < 0:
+                raise ValueError(f"mark {mark!r}: needs a non-empty mark and a weight >= 0 (got {weight})")
+        return marks
+
+    @model_validator(mode="after")
+    def _some_mark(self) -> Punctuation:
+        if self.p > 0 and sum(self.after.values()) + sum(self.before.values()) <= 0:
+            raise ValueError(f"p is {self.p} but no mark in 'after' or 'before' has a weight above 0")
+        return self
+
+
 class TextConfig(Strict):
     """`text`: where texts come from, their case, the model's charset and the longest text."""
 
     sources: list[TextSource] = Field(min_length=1)
     case: CaseMix = CaseMix()
+    punctuation: Punctuation = Punctuation()
     charset: str = Field(DEFAULT_CHARSET, min_length=1, description="the model's vocabulary")
     max_length: int = Field(24, ge=1)
 
@@ -71,3 +98,11 @@ class TextConfig(Strict):
             if char not in seen:
                 seen.append(char)
         return "".join(seen)
+
+    @model_validator(mode="after")
+    def _marks_in_charset(self) -> TextConfig:
+        marks = "".join([*self.punctuation.after, *self.punctuation.before])
+        missing = sorted(set(marks) - set(self.charset))
+        if self.punctuation.p > 0 and missing:
+            raise ValueError(f"punctuation marks {''.join(missing)!r} are not in text.charset: add them to it")
+        return self

@@ -97,6 +97,10 @@ class TextSampler:
             raise UserError(f"{recipe_source}: text.case: all weights are zero")
         self._case_weights = case_weights / case_weights.sum()
         self._random_charsets = [np.array(list(s.charset or config.charset)) if s else None for s in self._random]
+        marks = config.punctuation
+        self._marks = [(mark, True) for mark in marks.before] + [(mark, False) for mark in marks.after]
+        mark_weights = np.array([*marks.before.values(), *marks.after.values()], dtype=float)
+        self._mark_weights = mark_weights / mark_weights.sum() if mark_weights.sum() > 0 else mark_weights
 
     def draw(self, rng: np.random.Generator) -> DrawnText:
         index = int(rng.choice(len(self._weights), p=self._weights))
@@ -110,7 +114,15 @@ class TextSampler:
             length = int(rng.integers(spec.min_length, spec.max_length + 1))
             text = "".join(chars[rng.integers(len(chars), size=length)])
         case = CASES[int(rng.choice(len(CASES), p=self._case_weights))]
-        return DrawnText(apply_case(text, case), self._names[index], case)
+        return DrawnText(self._punctuate(apply_case(text, case), rng), self._names[index], case)
+
+    def _punctuate(self, text: str, rng: np.random.Generator) -> str:
+        """The text with a mark before or after it, at `text.punctuation.p`; no draw when p is 0."""
+        p = self.config.punctuation.p
+        if p <= 0 or rng.random() >= p:
+            return text
+        mark, before = self._marks[int(rng.choice(len(self._marks), p=self._mark_weights))]
+        return mark + text if before else text + mark
 
     def rejection(self, text: str) -> str | None:
         """Why a text cannot be used (`text_outside_charset`, `text_too_long`), or None."""

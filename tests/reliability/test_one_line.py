@@ -171,3 +171,15 @@ def test_13_an_unreadable_run_file_sends_resume_to_overwrite_and_overwrite_works
     code, output = cli("generate", recipe, "--out", out, "--workers", "1", "--overwrite")
     assert code == 0, output
     assert not (out / ".synthocr-run.json").exists()
+
+
+def test_14_a_punctuation_mark_outside_the_charset(tmp_path: Path) -> None:
+    import yaml
+
+    recipe = tiny_recipe(tmp_path / "r")
+    data = yaml.safe_load(recipe.read_text(encoding="utf-8"))
+    data["text"]["punctuation"] = {"p": 0.2, "after": {"!": 1, "?": 1}}
+    recipe.write_text(yaml.safe_dump(data), encoding="utf-8")
+    line = one_line_error(*cli("generate", recipe, "--out", tmp_path / "data"))
+    assert f"{recipe}: text: punctuation marks '!?' are not in text.charset" in line
+    assert not (tmp_path / "data").exists()

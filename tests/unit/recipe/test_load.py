@@ -22,6 +22,10 @@ MINIMAL = {"text": {"sources": [{"path": "english"}]}}
         ({"text": {"sources": [{"path": "english", "weight": -1}]}}, "text.sources[0].weight"),
         ({**MINIMAL, "colors": {"text": [{"color": "black"}]}}, "colors.text[0].color"),
         ({**MINIMAL, "backgrounds": {"kinds": {"marble": 1}}}, "backgrounds.kinds.marble"),
+        ({"text": {**MINIMAL["text"], "punctuation": {"p": 0.2, "after": {"!": 1}}}},
+         "r.yaml: text: punctuation marks '!' are not in text.charset"),
+        ({"text": {**MINIMAL["text"], "punctuation": {"p": 0.2}}}, "r.yaml: text.punctuation: p is 0.2 but no mark"),
+        ({"text": {**MINIMAL["text"], "punctuation": {"p": 1.5, "after": {".": 1}}}}, "text.punctuation.p"),
         ({**MINIMAL, "augment": {"transform": {"__class_fullname__": "NoSuchTransform"}}}, "r.yaml: augment: not a valid"),
         (["not", "a", "mapping"], "expected a mapping"),
     ],
@@ -64,6 +68,9 @@ def test_keys_added_later_are_left_out_of_the_hash_at_their_defaults() -> None:
     assert "tilt" not in resolved["geometry"] and "char_boxes" not in resolved["output"]
     tilted = recipe_from_dict({**MINIMAL, "geometry": {"tilt": {"p": 0.2, "degrees": 20}}}, "r.yaml", ROOT / "recipes")
     boxed = recipe_from_dict({**MINIMAL, "output": {"char_boxes": True}}, "r.yaml", ROOT / "recipes")
-    assert len({plain.digest(), tilted.digest(), boxed.digest()}) == 3
+    marked = recipe_from_dict({"text": {**MINIMAL["text"], "charset": "abc!", "punctuation": {"p": 0.1, "after": {"!": 1}}}},
+                              "r.yaml", ROOT / "recipes")
+    assert "punctuation" not in resolved["text"]
+    assert len({plain.digest(), tilted.digest(), boxed.digest(), marked.digest()}) == 4
     with pytest.raises(UserError, match=r"geometry.tilt.degrees"):
         recipe_from_dict({**MINIMAL, "geometry": {"tilt": {"p": 0.2, "degrees": 90}}}, "r.yaml", ROOT / "recipes")

@@ -58,3 +58,25 @@ def test_errors_name_the_source(tmp_path: Path) -> None:
         TextSampler(TextConfig(sources=[{"path": str(tmp_path / "none.txt")}]), "r.yaml")
     with pytest.raises(UserError, match="text.sources: all weights are zero"):
         TextSampler(TextConfig(sources=[{"path": "english", "weight": 0}]))
+
+
+def test_punctuation_sets_one_mark_before_or_after_by_weight(tmp_path: Path) -> None:
+    words = tmp_path / "w.txt"
+    words.write_text("open\n", encoding="utf-8")
+    marks = {"p": 1.0, "after": {"!": 1, "'s": 1}, "before": {"$": 1}}
+    sampler = TextSampler(TextConfig(sources=[{"path": str(words)}], charset="opens!'$", punctuation=marks))
+    texts = [sampler.draw(np.random.default_rng(seed)).text for seed in range(60)]
+    assert set(texts) == {"open!", "open's", "$open"}
+    half = TextSampler(TextConfig(sources=[{"path": str(words)}], charset="open!", punctuation={"p": 0.5, "after": {"!": 1}}))
+    marked = sum(half.draw(np.random.default_rng(seed)).text == "open!" for seed in range(400))
+    assert 150 < marked < 250
+
+
+def test_without_punctuation_the_draws_are_unchanged() -> None:
+    # p = 0 draws nothing from the RNG, so recipes written before text.punctuation keep their bytes.
+    plain = TextSampler(TextConfig(sources=[{"path": "english"}, {"kind": "random"}], case={"none": 1, "upper": 1}))
+    unset = TextSampler(TextConfig(sources=[{"path": "english"}, {"kind": "random"}], case={"none": 1, "upper": 1},
+                                   punctuation={"p": 0.0, "after": {"!": 1}}))
+    a, b = np.random.default_rng(7), np.random.default_rng(7)
+    assert [plain.draw(a) for _ in range(30)] == [unset.draw(b) for _ in range(30)]
+    assert a.random() == b.random()
