@@ -66,6 +66,9 @@ class Recipe(Strict):
             del data["output"]["char_boxes"]
         if not data["text"]["punctuation"]["p"]:
             del data["text"]["punctuation"]
+        for source in data["text"]["sources"]:
+            if source.get("kind") == "words" and source["top"] is None:
+                del source["top"]
         return data
 
     def digest(self) -> str:

@@ -13,6 +13,7 @@ from synthocr.paths import bundled
 
 BUNDLED_PREFIX = "synthocr-bundled:"
 BUNDLED_FOLDERS = ("fonts", "backgrounds", "recipes")
+BUNDLED_WORD_LISTS = ("english", "english_common")  # names of synthocr's own word lists, not paths
 
 
 def to_portable(path: str) -> str:
@@ -44,10 +45,10 @@ def to_local(path: str) -> str:
 def resolve_path(base: Path, value: str) -> str:
     """A recipe path made absolute against `base` (the recipe's folder); word list names as they are.
 
-    >>> resolve_path(Path("/r"), "fonts"), resolve_path(Path("/r"), "trdg:en")
-    ('/r/fonts', 'trdg:en')
+    >>> resolve_path(Path("/r"), "fonts"), resolve_path(Path("/r"), "trdg:en"), resolve_path(Path("/r"), "english_common")
+    ('/r/fonts', 'trdg:en', 'english_common')
     """
-    if value == "english" or value.startswith("trdg:"):
+    if value in BUNDLED_WORD_LISTS or value.startswith("trdg:"):
         return value
     path = Path(value).expanduser()
     return str(path if path.is_absolute() else (base / path).resolve())

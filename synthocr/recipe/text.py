@@ -11,12 +11,13 @@ from synthocr.training.charset import DEFAULT_CHARSET
 
 
 class WordsSource(Strict):
-    """Words drawn uniformly from a list: `english` (bundled), `trdg:LANG` (trdg's dictionaries) or a file."""
+    """Words drawn uniformly from a list: `english` or `english_common` (bundled), `trdg:LANG` (trdg's dictionaries) or a file."""
 
     kind: Literal["words"] = "words"
-    path: str = Field(description="'english', 'trdg:en' (any trdg dictionary) or a file, one word per line")
+    path: str = Field(description="'english', 'english_common' (by frequency), 'trdg:en' (any trdg dictionary) or a file, one word per line")
     weight: float = Field(1.0, ge=0)
     min_length: int = Field(1, ge=1, description="shorter words are never drawn from this list")
+    top: int | None = Field(None, ge=1, description="draw only from the first `top` entries (of a list ordered by frequency)")
 
 
 class RandomSource(Strict):

@@ -12,6 +12,8 @@ from synthocr.errors import UserError
 from synthocr.recipe import RandomSource, TextConfig, WordsSource
 
 BUNDLED_ENGLISH = Path(__file__).parent / "resources" / "english.txt"
+# The 30,000 most frequent English words, most frequent first (from wordfreq; see its LICENSE file).
+BUNDLED_COMMON = Path(__file__).parent / "resources" / "english_common.txt"
 CASES = ("none", "lower", "upper", "title")
 
 
@@ -26,13 +28,15 @@ def trdg_dict_path(lang: str) -> Path:
 def word_list_path(path: str) -> Path:
     if path == "english":
         return BUNDLED_ENGLISH
+    if path == "english_common":
+        return BUNDLED_COMMON
     if path.startswith("trdg:"):
         return trdg_dict_path(path.removeprefix("trdg:"))
     return Path(path)
 
 
 def load_words(source: WordsSource, where: str) -> list[str]:
-    """Reads a word list: one entry per line, blank lines ignored, shorter than min_length dropped."""
+    """Reads a word list: one entry per line, blank lines ignored, the first `top` kept, shorter than min_length dropped."""
     path = word_list_path(source.path)
     if not path.is_file():
         raise UserError(f"{where}: word list not found: {path}")
@@ -40,8 +44,8 @@ def load_words(source: WordsSource, where: str) -> list[str]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as err:
         raise UserError(f"{where}: word list {path} is not UTF-8 (byte {err.start})") from None
-    words = [line.strip() for line in lines]
-    words = [w for w in words if w and len(w) >= source.min_length]
+    words = [w for w in (line.strip() for line in lines) if w][: source.top]
+    words = [w for w in words if len(w) >= source.min_length]
     if not words:
         raise UserError(f"{where}: word list {path} is empty")
     return words

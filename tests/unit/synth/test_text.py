@@ -9,7 +9,7 @@ import pytest
 
 from synthocr.errors import UserError
 from synthocr.recipe import TextConfig
-from synthocr.synth.text import BUNDLED_ENGLISH, CASES, TextSampler, apply_case, load_words, word_list_path
+from synthocr.synth.text import BUNDLED_COMMON, BUNDLED_ENGLISH, CASES, TextSampler, apply_case, load_words, word_list_path
 
 
 @pytest.mark.parametrize(("case", "expected"), [("none", "mcDonald x2"), ("lower", "mcdonald x2"),
@@ -80,3 +80,18 @@ def test_without_punctuation_the_draws_are_unchanged() -> None:
     a, b = np.random.default_rng(7), np.random.default_rng(7)
     assert [plain.draw(a) for _ in range(30)] == [unset.draw(b) for _ in range(30)]
     assert a.random() == b.random()
+
+
+def test_top_keeps_the_first_entries_of_a_list_ordered_by_frequency(tmp_path: Path) -> None:
+    words = tmp_path / "w.txt"
+    words.write_text("the\n\nof\nand\nzebra\n", encoding="utf-8")
+    config = TextConfig(sources=[{"path": str(words), "top": 3, "min_length": 3}])
+    assert load_words(config.sources[0], "r.yaml") == ["the", "and"]  # blank lines do not count
+
+
+def test_the_bundled_common_list_is_ordered_by_frequency() -> None:
+    assert word_list_path("english_common") == BUNDLED_COMMON
+    common = load_words(TextConfig(sources=[{"path": "english_common", "top": 5}]).sources[0], "r.yaml")
+    assert common == ["the", "to", "and", "of", "a"]
+    everything = load_words(TextConfig(sources=[{"path": "english_common"}]).sources[0], "r.yaml")
+    assert len(everything) == 30000 and all(w == w.lower() and w[0].isalpha() for w in everything)
