@@ -69,6 +69,8 @@ class Recipe(Strict):
         for source in data["text"]["sources"]:
             if source.get("kind") == "words" and source["top"] is None:
                 del source["top"]
+            if source["punctuation"] is None:
+                del source["punctuation"]
         return data
 
     def digest(self) -> str:

@@ -10,6 +10,32 @@ from synthocr.recipe.base import Strict
 from synthocr.training.charset import DEFAULT_CHARSET
 
 
+class Punctuation(Strict):
+    """`text.punctuation`: marks set before or after a drawn text, as signs and sentences have them.
+
+    Real crops show the `!` of "OPEN!" and the `.` of "dress."; a model that never saw a mark reads
+    it as the nearest letter (`I`, `l`, `s`, `2`). The label keeps the mark, so the charset needs it.
+    """
+
+    p: float = Field(0.0, ge=0, le=1, description="chance that a text gets one mark")
+    after: dict[str, float] = Field(default_factory=dict, description="marks after the text, with weights")
+    before: dict[str, float] = Field(default_factory=dict, description="marks before the text, with weights")
+
+    @field_validator("after", "before")
+    @classmethod
+    def _weights(cls, marks: dict[str, float]) -> dict[str, float]:
+        for mark, weight in marks.items():
+            if not mark or weight < 0:
+                raise ValueError(f"mark {mark!r}: needs a non-empty mark and a weight >= 0 (got {weight})")
+        return marks
+
+    @model_validator(mode="after")
+    def _some_mark(self) -> Punctuation:
+        if self.p > 0 and sum(self.after.values()) + sum(self.before.values()) <= 0:
+            raise ValueError(f"p is {self.p} but no mark in 'after' or 'before' has a weight above 0")
+        return self
+
+
 class WordsSource(Strict):
     """Words drawn uniformly from a list: `english` or `english_common` (bundled), `trdg:LANG` (trdg's dictionaries) or a file."""
 
@@ -18,6 +44,7 @@ class WordsSource(Strict):
     weight: float = Field(1.0, ge=0)
     min_length: int = Field(1, ge=1, description="shorter words are never drawn from this list")
     top: int | None = Field(None, ge=1, description="draw only from the first `top` entries (of a list ordered by frequency)")
+    punctuation: Punctuation | None = Field(None, description="marks for this source's texts instead of text.punctuation")
 
 
 class RandomSource(Strict):
@@ -28,6 +55,7 @@ class RandomSource(Strict):
     min_length: int = Field(1, ge=1)
     max_length: int = Field(10, ge=1)
     weight: float = Field(1.0, ge=0)
+    punctuation: Punctuation | None = Field(None, description="marks for this source's texts instead of text.punctuation (e.g. '$' before numbers)")
 
     @model_validator(mode="after")
     def _lengths(self) -> RandomSource:
@@ -56,32 +84,6 @@ class CaseMix(Strict):
     title: float = Field(0.0, ge=0)
 
 
-class Punctuation(Strict):
-    """`text.punctuation`: marks set before or after a drawn text, as signs and sentences have them.
-
-    Real crops show the `!` of "OPEN!" and the `.` of "dress."; a model that never saw a mark reads
-    it as the nearest letter (`I`, `l`, `s`, `2`). The label keeps the mark, so the charset needs it.
-    """
-
-    p: float = Field(0.0, ge=0, le=1, description="chance that a text gets one mark")
-    after: dict[str, float] = Field(default_factory=dict, description="marks after the text, with weights")
-    before: dict[str, float] = Field(default_factory=dict, description="marks before the text, with weights")
-
-    @field_validator("after", "before")
-    @classmethod
-    def _weights(cls, marks: dict[str, float]) -> dict[str, float]:
-        for mark, weight in marks.items():
-            if not mark or weight < 0:
-                raise ValueError(f"mark {mark!r}: needs a non-empty mark and a weight >= 0 (got {weight})")
-        return marks
-
-    @model_validator(mode="after")
-    def _some_mark(self) -> Punctuation:
-        if self.p > 0 and sum(self.after.values()) + sum(self.before.values()) <= 0:
-            raise ValueError(f"p is {self.p} but no mark in 'after' or 'before' has a weight above 0")
-        return self
-
-
 class TextConfig(Strict):
     """`text`: where texts come from, their case, the model's charset and the longest text."""
 
@@ -102,8 +104,10 @@ class TextConfig(Strict):
 
     @model_validator(mode="after")
     def _marks_in_charset(self) -> TextConfig:
-        marks = "".join([*self.punctuation.after, *self.punctuation.before])
-        missing = sorted(set(marks) - set(self.charset))
-        if self.punctuation.p > 0 and missing:
-            raise ValueError(f"punctuation marks {''.join(missing)!r} are not in text.charset: add them to it")
+        where = [("punctuation", self.punctuation)]
+        where += [(f"sources[{i}].punctuation", s.punctuation) for i, s in enumerate(self.sources) if s.punctuation]
+        for name, marks in where:
+            missing = sorted(set("".join([*marks.after, *marks.before])) - set(self.charset))
+            if marks.p > 0 and missing:
+                raise ValueError(f"{name}: marks {''.join(missing)!r} are not in text.charset: add them to it")
         return self

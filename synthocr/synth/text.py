@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from synthocr.errors import UserError
-from synthocr.recipe import RandomSource, TextConfig, WordsSource
+from synthocr.recipe import Punctuation, RandomSource, TextConfig, WordsSource
 
 BUNDLED_ENGLISH = Path(__file__).parent / "resources" / "english.txt"
 # The 30,000 most frequent English words, most frequent first (from wordfreq; see its LICENSE file).
@@ -65,6 +65,23 @@ def apply_case(text: str, case: str) -> str:
     return text
 
 
+class Marks:
+    """One `punctuation` section ready to draw: a mark before or after a text, at its p."""
+
+    def __init__(self, config: Punctuation):
+        self.p = config.p
+        self._marks = [(mark, True) for mark in config.before] + [(mark, False) for mark in config.after]
+        weights = np.array([*config.before.values(), *config.after.values()], dtype=float)
+        self._weights = weights / weights.sum() if weights.sum() > 0 else weights
+
+    def apply(self, text: str, rng: np.random.Generator) -> str:
+        """The text with a mark before or after it, at p; no draw from the RNG when p is 0."""
+        if self.p <= 0 or rng.random() >= self.p:
+            return text
+        mark, before = self._marks[int(rng.choice(len(self._marks), p=self._weights))]
+        return mark + text if before else text + mark
+
+
 @dataclass(frozen=True)
 class DrawnText:
     text: str
@@ -101,10 +118,8 @@ class TextSampler:
             raise UserError(f"{recipe_source}: text.case: all weights are zero")
         self._case_weights = case_weights / case_weights.sum()
         self._random_charsets = [np.array(list(s.charset or config.charset)) if s else None for s in self._random]
-        marks = config.punctuation
-        self._marks = [(mark, True) for mark in marks.before] + [(mark, False) for mark in marks.after]
-        mark_weights = np.array([*marks.before.values(), *marks.after.values()], dtype=float)
-        self._mark_weights = mark_weights / mark_weights.sum() if mark_weights.sum() > 0 else mark_weights
+        shared = Marks(config.punctuation)
+        self._marks = [Marks(s.punctuation) if s.punctuation else shared for s in config.sources]
 
     def draw(self, rng: np.random.Generator) -> DrawnText:
         index = int(rng.choice(len(self._weights), p=self._weights))
@@ -118,15 +133,7 @@ class TextSampler:
             length = int(rng.integers(spec.min_length, spec.max_length + 1))
             text = "".join(chars[rng.integers(len(chars), size=length)])
         case = CASES[int(rng.choice(len(CASES), p=self._case_weights))]
-        return DrawnText(self._punctuate(apply_case(text, case), rng), self._names[index], case)
-
-    def _punctuate(self, text: str, rng: np.random.Generator) -> str:
-        """The text with a mark before or after it, at `text.punctuation.p`; no draw when p is 0."""
-        p = self.config.punctuation.p
-        if p <= 0 or rng.random() >= p:
-            return text
-        mark, before = self._marks[int(rng.choice(len(self._marks), p=self._mark_weights))]
-        return mark + text if before else text + mark
+        return DrawnText(self._marks[index].apply(apply_case(text, case), rng), self._names[index], case)
 
     def rejection(self, text: str) -> str | None:
         """Why a text cannot be used (`text_outside_charset`, `text_too_long`), or None."""

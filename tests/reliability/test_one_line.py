@@ -181,5 +181,5 @@ def test_14_a_punctuation_mark_outside_the_charset(tmp_path: Path) -> None:
     data["text"]["punctuation"] = {"p": 0.2, "after": {"!": 1, "?": 1}}
     recipe.write_text(yaml.safe_dump(data), encoding="utf-8")
     line = one_line_error(*cli("generate", recipe, "--out", tmp_path / "data"))
-    assert f"{recipe}: text: punctuation marks '!?' are not in text.charset" in line
+    assert f"{recipe}: text: punctuation: marks '!?' are not in text.charset" in line
     assert not (tmp_path / "data").exists()

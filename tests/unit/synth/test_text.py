@@ -95,3 +95,13 @@ def test_the_bundled_common_list_is_ordered_by_frequency() -> None:
     assert common == ["the", "to", "and", "of", "a"]
     everything = load_words(TextConfig(sources=[{"path": "english_common"}]).sources[0], "r.yaml")
     assert len(everything) == 30000 and all(w == w.lower() and w[0].isalpha() for w in everything)
+
+
+def test_a_source_can_have_its_own_marks(tmp_path: Path) -> None:
+    words = tmp_path / "w.txt"
+    words.write_text("open\n", encoding="utf-8")
+    config = TextConfig(sources=[{"path": str(words)}, {"kind": "random", "charset": "7", "min_length": 2, "max_length": 2,
+                                                        "punctuation": {"p": 1, "before": {"$": 1}}}],
+                        charset="open7!$", punctuation={"p": 1, "after": {"!": 1}})
+    sampler = TextSampler(config)
+    assert {sampler.draw(np.random.default_rng(seed)).text for seed in range(40)} == {"open!", "$77"}
