@@ -17,7 +17,7 @@ def test_bundled_paths_travel_relative_to_the_installation() -> None:
     shipped = portable_recipe(recipe)
     assert shipped.fonts.dirs == ["synthocr-bundled:fonts"]
     assert shipped.backgrounds.dirs == ["synthocr-bundled:backgrounds"]
-    assert [s.path for s in shipped.text.sources if s.kind == "words"] == ["english", "trdg:en"]
+    assert [s.path for s in shipped.text.sources if s.kind == "words"] == ["english_common", "english_common", "english", "trdg:en"]
     assert str(bundled("fonts").parent) not in json.dumps(shipped.resolved())  # no path of this machine
     assert local_recipe(shipped).resolved() == recipe.resolved()
     assert local_recipe(shipped).digest() == recipe.digest()
