@@ -62,6 +62,8 @@ class Recipe(Strict):
             del data["augment_may_reshape"]
         if data["geometry"].get("tilt") is None:
             del data["geometry"]["tilt"]
+        if not data["geometry"].get("tight"):
+            del data["geometry"]["tight"]
         if not data["output"].get("char_boxes"):
             del data["output"]["char_boxes"]
         if not data["text"]["punctuation"]["p"]:

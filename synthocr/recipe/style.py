@@ -94,6 +94,11 @@ class GeometryConfig(Strict):
     height: int = Field(32, ge=8, le=256, description="output image height; width keeps the aspect ratio")
     skew: float = Field(0.0, ge=0, le=45, description="rotation in degrees, uniform in [-skew, skew]")
     tilt: TiltConfig | None = Field(None, description="a share of strongly rotated words (scene text at an angle)")
+    tight: float = Field(
+        0.0, ge=0, le=1,
+        description="share of words whose frame is cut to the ink's box before the margins (trdg's --fit): "
+                    "capitals then fill the height, as in a tight crop of a sign",
+    )
     distortion: dict[Literal["none", "sine", "cosine", "random"], float] = Field(
         default_factory=lambda: {"none": 1.0}
     )

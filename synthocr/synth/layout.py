@@ -17,7 +17,7 @@ from synthocr.recipe import GeometryConfig, Recipe
 from synthocr.synth import integrity
 from synthocr.synth.backgrounds import BackgroundSampler
 from synthocr.synth.colors import hex_to_rgb
-from synthocr.synth.render import TextStyle, render_text
+from synthocr.synth.render import TextStyle, crop_to_ink, render_text
 
 
 @dataclass
@@ -118,6 +118,10 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
         **background,
     )
     rendered = render_text(text, style, seed, char_labels=recipe.output.char_boxes)
+    if geometry.tight:  # drawn only when the recipe asks, so other recipes keep their bytes
+        meta["tight"] = bool(rng.random() < geometry.tight)
+        if meta["tight"]:
+            rendered = crop_to_ink(rendered)
     # Scale the word to the output height less the margins, as trdg does, and paint the
     # background at the final size: compositing at 32 px is far cheaper than at render size.
     top, left, bottom, right = margins

@@ -151,6 +151,22 @@ def render_text(text: str, style: TextStyle, seed: int, char_labels: bool = Fals
     return RenderedText(rgba[:, :, 3].copy(), rgba[:, :, 0].copy(), label_array)
 
 
+def crop_to_ink(rendered: RenderedText) -> RenderedText:
+    """The word cut to the box of its ink (every pixel with any ink kept): trdg's `--fit`.
+
+    >>> alpha = np.zeros((6, 8), np.float32); alpha[2:4, 1:5] = 1.0
+    >>> crop_to_ink(RenderedText(alpha, np.ones_like(alpha))).alpha.shape
+    (2, 4)
+    """
+    rows = np.flatnonzero(rendered.alpha.max(axis=1) > 0)
+    cols = np.flatnonzero(rendered.alpha.max(axis=0) > 0)
+    if len(rows) == 0:
+        return rendered  # no ink: the checks after it say so
+    window = (slice(rows[0], rows[-1] + 1), slice(cols[0], cols[-1] + 1))
+    labels = None if rendered.labels is None else rendered.labels[window].copy()
+    return RenderedText(rendered.alpha[window].copy(), rendered.mix[window].copy(), labels)
+
+
 def reference_ink(text: str, font_path: str, size: int, stroke: int = 0) -> float:
     """The total ink of a word drawn with trdg's advances on a canvas far larger than it: what a
     renderer that cuts nothing must match (used by the tests and `bench_integrity.py`)."""

@@ -68,6 +68,9 @@ def test_keys_added_later_are_left_out_of_the_hash_at_their_defaults() -> None:
     plain = recipe_from_dict(MINIMAL, "r.yaml", ROOT / "recipes")
     resolved = plain.resolved()
     assert "tilt" not in resolved["geometry"] and "char_boxes" not in resolved["output"]
+    assert "tight" not in resolved["geometry"]
+    tight = recipe_from_dict({**MINIMAL, "geometry": {"tight": 0.5}}, "r.yaml", ROOT / "recipes")
+    assert tight.resolved()["geometry"]["tight"] == 0.5 and tight.digest() != plain.digest()
     tilted = recipe_from_dict({**MINIMAL, "geometry": {"tilt": {"p": 0.2, "degrees": 20}}}, "r.yaml", ROOT / "recipes")
     boxed = recipe_from_dict({**MINIMAL, "output": {"char_boxes": True}}, "r.yaml", ROOT / "recipes")
     marked = recipe_from_dict({"text": {**MINIMAL["text"], "charset": "abc!", "punctuation": {"p": 0.1, "after": {"!": 1}}}},

@@ -56,6 +56,39 @@ def test_the_layout_is_the_output_height_with_the_word_between_its_margins() -> 
     assert layout.background_keys == tuple(k for k in meta if k.startswith("background"))
 
 
+def test_a_tight_frame_lets_capitals_fill_the_height_and_cuts_no_ink() -> None:
+    recipe = load_recipe(ROOT / "recipes" / "clean.yaml")
+    geometry = recipe.geometry.model_copy(update={"margins": (0, 0), "skew": 0.0})
+    backgrounds = BackgroundSampler(recipe.backgrounds)
+    font = str(ROOT / "fonts" / "Cabin-Bold.otf")
+
+    def ink_rows(tight: float) -> tuple[np.ndarray, dict[str, object]]:
+        meta: dict[str, object] = {}
+        layout = lay_out("EXIT", font, np.random.default_rng(3), 3,
+                         meta, recipe.model_copy(update={"geometry": geometry.model_copy(update={"tight": tight})}),
+                         backgrounds)
+        return np.flatnonzero(layout.alpha.max(axis=1) > 0.5), meta
+
+    loose, loose_meta = ink_rows(0.0)
+    tight, tight_meta = ink_rows(1.0)
+    assert "tight" not in loose_meta and tight_meta["tight"] is True
+    # Without it the font's ascender space sits above the capitals; with it they span the frame.
+    assert len(loose) < 0.85 * 32
+    assert tight.min() <= 1 and tight.max() >= 30
+
+
+def test_crop_to_ink_keeps_every_inked_pixel() -> None:
+    from synthocr.synth.render import RenderedText, crop_to_ink
+
+    alpha = np.zeros((10, 12), np.float32)
+    alpha[3, 2] = 0.01  # a faint anti-aliased edge is ink too
+    alpha[5:8, 4:9] = 1.0
+    labels = (alpha > 0).astype(np.uint8)
+    cropped = crop_to_ink(RenderedText(alpha, np.ones_like(alpha), labels))
+    assert cropped.alpha.shape == (5, 7) and cropped.labels is not None and cropped.labels.shape == (5, 7)
+    assert cropped.alpha.sum() == alpha.sum()
+
+
 def test_compositing_puts_the_fill_where_the_ink_is() -> None:
     alpha = np.zeros((4, 4), np.float32)
     alpha[1:3, 1:3] = 1.0
