@@ -64,6 +64,8 @@ class Recipe(Strict):
             del data["geometry"]["tilt"]
         if not data["geometry"].get("tight"):
             del data["geometry"]["tight"]
+        if tuple(data["geometry"]["stretch"]) == (1.0, 1.0):
+            del data["geometry"]["stretch"]
         if not data["output"].get("char_boxes"):
             del data["output"]["char_boxes"]
         if not data["text"]["punctuation"]["p"]:

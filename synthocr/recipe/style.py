@@ -13,6 +13,7 @@ MAX_FONT_SIZE = 512
 FontSize = Annotated[int, Field(ge=1, le=MAX_FONT_SIZE)]
 Spacing = Annotated[int, Field(ge=0, le=256)]
 Margin = Annotated[int, Field(ge=0, le=128)]
+Stretch = Annotated[float, Field(ge=0.25, le=4.0)]
 
 
 class FontsConfig(Strict):
@@ -107,8 +108,13 @@ class GeometryConfig(Strict):
     )
     character_spacing: tuple[Spacing, Spacing] = Field((0, 0), description="extra pixels between characters")
     margins: tuple[Margin, Margin] = Field((0, 3), description="margin range in pixels on each side, at output scale")
+    stretch: tuple[Stretch, Stretch] = Field(
+        (1.0, 1.0),
+        description="range of the word's width factor at the same height (below 1: narrower letters, "
+                    "as on condensed signs and words seen at an angle)",
+    )
 
-    _ranges_ordered = field_validator("character_spacing", "margins")(classmethod(lambda cls, value: ordered(value)))
+    _ranges_ordered = field_validator("character_spacing", "margins", "stretch")(classmethod(lambda cls, value: ordered(value)))
 
     @model_validator(mode="after")
     def _room_for_text(self) -> GeometryConfig:

@@ -53,6 +53,16 @@ def draw_skew(rng: np.random.Generator, geometry: GeometryConfig) -> float:
     return round(float(rng.uniform(-limit, limit)), 2) if limit else 0.0
 
 
+def draw_stretch(rng: np.random.Generator, geometry: GeometryConfig, meta: dict[str, Any]) -> float:
+    """The word's width factor, uniform in `geometry.stretch` (drawn, and put in `meta`, only when
+    the range is not [1, 1], so other recipes keep their bytes)."""
+    low, high = geometry.stretch
+    if low == high == 1.0:
+        return 1.0
+    meta["stretch"] = round(float(rng.uniform(low, high)), 3)
+    return meta["stretch"]
+
+
 def draw_style(rng: np.random.Generator, recipe: Recipe, font_path: str) -> TextStyle:
     """Font size, spacing, stroke, distortion and skew of one draw, in this order from `rng`."""
     geometry = recipe.geometry
@@ -85,10 +95,11 @@ def rotate(alpha: np.ndarray, mix: np.ndarray, degrees: float, height: int) -> t
             cv2.resize(mix, (scaled_w, height), interpolation=cv2.INTER_AREA), moved)
 
 
-def scale_word(alpha: np.ndarray, mix: np.ndarray, skew: float, text_h: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The word scaled to `text_h` pixels high as trdg does, then rotated by `skew`: its ink mask,
-    its mix and the 2 x 3 map of pixel centres from render size to this size."""
-    text_w = max(1, round(alpha.shape[1] * text_h / alpha.shape[0]))
+def scale_word(alpha: np.ndarray, mix: np.ndarray, skew: float, text_h: int,
+               stretch: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The word scaled to `text_h` pixels high as trdg does (its width times `stretch`), then rotated
+    by `skew`: its ink mask, its mix and the 2 x 3 map of pixel centres from render size to this size."""
+    text_w = max(1, round(alpha.shape[1] * text_h / alpha.shape[0] * stretch))
     to_frame = integrity.resize_matrix((alpha.shape[1], alpha.shape[0]), (text_w, text_h))
     interp = cv2.INTER_AREA if alpha.shape[0] > text_h else cv2.INTER_LINEAR
     alpha = cv2.resize(alpha, (text_w, text_h), interpolation=interp)
@@ -127,7 +138,7 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
     top, left, bottom, right = margins
     height = geometry.height
     text_h = max(1, height - top - bottom)
-    alpha, mix, to_frame = scale_word(rendered.alpha, rendered.mix, style.skew, text_h)
+    alpha, mix, to_frame = scale_word(rendered.alpha, rendered.mix, style.skew, text_h, draw_stretch(rng, geometry, meta))
     text_w = alpha.shape[1]
     to_frame[:, 2] += (left, top)
     width = text_w + left + right

@@ -77,6 +77,27 @@ def test_a_tight_frame_lets_capitals_fill_the_height_and_cuts_no_ink() -> None:
     assert tight.min() <= 1 and tight.max() >= 30
 
 
+def test_a_stretch_narrows_the_word_at_the_same_height() -> None:
+    recipe = load_recipe(ROOT / "recipes" / "clean.yaml")
+    backgrounds = BackgroundSampler(recipe.backgrounds)
+    font = str(ROOT / "fonts" / "Cabin-Bold.otf")
+
+    def laid_out(stretch: tuple[float, float]) -> tuple[Layout, dict[str, object]]:
+        meta: dict[str, object] = {}
+        geometry = recipe.geometry.model_copy(update={"stretch": stretch, "margins": (0, 0), "skew": 0.0})
+        layout = lay_out("Stretched", font, np.random.default_rng(5), 5, meta,
+                         recipe.model_copy(update={"geometry": geometry}), backgrounds)
+        return layout, meta
+
+    plain, plain_meta = laid_out((1.0, 1.0))
+    narrow, narrow_meta = laid_out((0.5, 0.5))
+    assert "stretch" not in plain_meta and narrow_meta["stretch"] == 0.5
+    assert narrow.alpha.shape[0] == plain.alpha.shape[0] == 32
+    assert abs(narrow.alpha.shape[1] - plain.alpha.shape[1] / 2) <= 1
+    # The ink is the same word, only narrower: about half of it.
+    assert 0.4 < narrow.alpha.sum() / plain.alpha.sum() < 0.6
+
+
 def test_crop_to_ink_keeps_every_inked_pixel() -> None:
     from synthocr.synth.render import RenderedText, crop_to_ink
 
