@@ -53,6 +53,15 @@ def draw_skew(rng: np.random.Generator, geometry: GeometryConfig) -> float:
     return round(float(rng.uniform(-limit, limit)), 2) if limit else 0.0
 
 
+def draw_tight(rng: np.random.Generator, geometry: GeometryConfig, meta: dict[str, Any]) -> bool:
+    """Whether the word is cut to its ink before the margins, with probability `geometry.tight`
+    (drawn, and put in `meta`, only when it is set, so other recipes keep their bytes)."""
+    if not geometry.tight:
+        return False
+    meta["tight"] = bool(rng.random() < geometry.tight)
+    return meta["tight"]
+
+
 def draw_stretch(rng: np.random.Generator, geometry: GeometryConfig, meta: dict[str, Any]) -> float:
     """The word's width factor, uniform in `geometry.stretch` (drawn, and put in `meta`, only when
     the range is not [1, 1], so other recipes keep their bytes)."""
@@ -129,16 +138,15 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
         **background,
     )
     rendered = render_text(text, style, seed, char_labels=recipe.output.char_boxes)
-    if geometry.tight:  # drawn only when the recipe asks, so other recipes keep their bytes
-        meta["tight"] = bool(rng.random() < geometry.tight)
-        if meta["tight"]:
-            rendered = crop_to_ink(rendered)
+    if draw_tight(rng, geometry, meta):
+        rendered = crop_to_ink(rendered)
+    stretch = draw_stretch(rng, geometry, meta)
     # Scale the word to the output height less the margins, as trdg does, and paint the
     # background at the final size: compositing at 32 px is far cheaper than at render size.
     top, left, bottom, right = margins
     height = geometry.height
     text_h = max(1, height - top - bottom)
-    alpha, mix, to_frame = scale_word(rendered.alpha, rendered.mix, style.skew, text_h, draw_stretch(rng, geometry, meta))
+    alpha, mix, to_frame = scale_word(rendered.alpha, rendered.mix, style.skew, text_h, stretch)
     text_w = alpha.shape[1]
     to_frame[:, 2] += (left, top)
     width = text_w + left + right
