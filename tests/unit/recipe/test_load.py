@@ -76,6 +76,10 @@ def test_keys_added_later_are_left_out_of_the_hash_at_their_defaults() -> None:
     assert narrow.resolved()["geometry"]["stretch"] == [0.6, 1.2] and narrow.digest() != plain.digest()
     with pytest.raises(UserError, match=r"geometry.stretch"):
         recipe_from_dict({**MINIMAL, "geometry": {"stretch": [0.1, 1.0]}}, "r.yaml", ROOT / "recipes")
+    with pytest.raises(UserError, match=r"geometry.stretch: low 1.2 is above high 0.6"):
+        recipe_from_dict({**MINIMAL, "geometry": {"stretch": [1.2, 0.6]}}, "r.yaml", ROOT / "recipes")
+    with pytest.raises(UserError, match=r"geometry.tight"):
+        recipe_from_dict({**MINIMAL, "geometry": {"tight": 1.5}}, "r.yaml", ROOT / "recipes")
     tilted = recipe_from_dict({**MINIMAL, "geometry": {"tilt": {"p": 0.2, "degrees": 20}}}, "r.yaml", ROOT / "recipes")
     boxed = recipe_from_dict({**MINIMAL, "output": {"char_boxes": True}}, "r.yaml", ROOT / "recipes")
     marked = recipe_from_dict({"text": {**MINIMAL["text"], "charset": "abc!", "punctuation": {"p": 0.1, "after": {"!": 1}}}},
