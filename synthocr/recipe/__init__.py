@@ -17,6 +17,7 @@ from synthocr.recipe.style import (
     ColorsConfig,
     FontsConfig,
     GeometryConfig,
+    ShearConfig,
     TiltConfig,
 )
 from synthocr.recipe.text import DEFAULT_CHARSET, CaseMix, Punctuation, RandomSource, TextConfig, TextSource, WordsSource
@@ -40,6 +41,7 @@ __all__ = [
     "RandomSource",
     "RealMix",
     "Recipe",
+    "ShearConfig",
     "SplitsConfig",
     "TextConfig",
     "TextSource",

@@ -66,6 +66,8 @@ class Recipe(Strict):
             del data["geometry"]["tight"]
         if tuple(data["geometry"]["stretch"]) == (1.0, 1.0):
             del data["geometry"]["stretch"]
+        if data["geometry"].get("shear") is None:
+            del data["geometry"]["shear"]
         if not data["output"].get("char_boxes"):
             del data["output"]["char_boxes"]
         if not data["text"]["punctuation"]["p"]:

@@ -89,6 +89,13 @@ class TiltConfig(Strict):
     degrees: float = Field(15.0, ge=0, le=45, description="their rotation in degrees, uniform in [-degrees, degrees]")
 
 
+class ShearConfig(Strict):
+    """`geometry.shear`: a share of words slanted like italic or oblique sign lettering."""
+
+    p: float = Field(0.0, ge=0, le=1, description="share of samples slanted by up to `degrees`")
+    degrees: float = Field(15.0, ge=0, le=40, description="their slant in degrees, uniform in [-degrees, degrees] (positive leans right)")
+
+
 class GeometryConfig(Strict):
     """`geometry`: output height, rotation, trdg distortions, character spacing and margins."""
 
@@ -113,6 +120,9 @@ class GeometryConfig(Strict):
         description="range of the word's width factor at the same height (below 1: narrower letters, "
                     "as on condensed signs and words seen at an angle)",
     )
+
+    shear: ShearConfig | None = Field(
+        None, description="a share of words slanted (italic, oblique lettering, text seen from the side)")
 
     _ranges_ordered = field_validator("character_spacing", "margins", "stretch")(classmethod(lambda cls, value: ordered(value)))
 

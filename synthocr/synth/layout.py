@@ -72,6 +72,17 @@ def draw_stretch(rng: np.random.Generator, geometry: GeometryConfig, meta: dict[
     return meta["stretch"]
 
 
+def draw_shear(rng: np.random.Generator, geometry: GeometryConfig, meta: dict[str, Any]) -> float:
+    """The word's slant in degrees: for a `shear.p` share of the words uniform in [-degrees, degrees],
+    else 0 (drawn, and the slant put in `meta`, only when the recipe has a shear)."""
+    shear = geometry.shear
+    if shear is None or not shear.p:
+        return 0.0
+    slant = round(float(rng.uniform(-shear.degrees, shear.degrees)), 2) if rng.random() < shear.p else 0.0
+    meta["shear"] = slant
+    return slant
+
+
 def draw_style(rng: np.random.Generator, recipe: Recipe, font_path: str) -> TextStyle:
     """Font size, spacing, stroke, distortion and skew of one draw, in this order from `rng`."""
     geometry = recipe.geometry
@@ -104,15 +115,32 @@ def rotate(alpha: np.ndarray, mix: np.ndarray, degrees: float, height: int) -> t
             cv2.resize(mix, (scaled_w, height), interpolation=cv2.INTER_AREA), moved)
 
 
+def slant(alpha: np.ndarray, mix: np.ndarray, degrees: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shears the word horizontally by `degrees` (positive: the top leans right, as italic does) in a
+    frame widened to hold it at the same height; also returns the 2 x 3 map of pixel centres."""
+    h, w = alpha.shape
+    t = float(np.tan(np.deg2rad(degrees)))
+    # x' = x + t * (h - 1 - y) for a right lean, x' = x - t * y for a left one: never below 0.
+    matrix = np.array([[1.0, -t, t * (h - 1) if t > 0 else 0.0], [0.0, 1.0, 0.0]])
+    new_w = w + int(np.ceil(abs(t) * (h - 1)))
+    alpha = cv2.warpAffine(alpha, matrix, (new_w, h), flags=cv2.INTER_LINEAR, borderValue=0.0)
+    mix = cv2.warpAffine(mix, matrix, (new_w, h), flags=cv2.INTER_LINEAR, borderValue=1.0)
+    return alpha, mix, matrix
+
+
 def scale_word(alpha: np.ndarray, mix: np.ndarray, skew: float, text_h: int,
-               stretch: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The word scaled to `text_h` pixels high as trdg does (its width times `stretch`), then rotated
-    by `skew`: its ink mask, its mix and the 2 x 3 map of pixel centres from render size to this size."""
+               stretch: float = 1.0, shear: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The word scaled to `text_h` pixels high as trdg does (its width times `stretch`), slanted by
+    `shear`, then rotated by `skew`: its ink mask, its mix and the 2 x 3 map of pixel centres from
+    render size to this size."""
     text_w = max(1, round(alpha.shape[1] * text_h / alpha.shape[0] * stretch))
     to_frame = integrity.resize_matrix((alpha.shape[1], alpha.shape[0]), (text_w, text_h))
     interp = cv2.INTER_AREA if alpha.shape[0] > text_h else cv2.INTER_LINEAR
     alpha = cv2.resize(alpha, (text_w, text_h), interpolation=interp)
     mix = cv2.resize(mix, (text_w, text_h), interpolation=interp)
+    if shear:
+        alpha, mix, slanting = slant(alpha, mix, shear)
+        to_frame = integrity.then(to_frame, slanting)
     if skew:
         alpha, mix, rotation = rotate(alpha, mix, skew, text_h)
         to_frame = integrity.then(to_frame, rotation)
@@ -141,12 +169,13 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
     if draw_tight(rng, geometry, meta):
         rendered = crop_to_ink(rendered)
     stretch = draw_stretch(rng, geometry, meta)
+    shear = draw_shear(rng, geometry, meta)
     # Scale the word to the output height less the margins, as trdg does, and paint the
     # background at the final size: compositing at 32 px is far cheaper than at render size.
     top, left, bottom, right = margins
     height = geometry.height
     text_h = max(1, height - top - bottom)
-    alpha, mix, to_frame = scale_word(rendered.alpha, rendered.mix, style.skew, text_h, stretch)
+    alpha, mix, to_frame = scale_word(rendered.alpha, rendered.mix, style.skew, text_h, stretch, shear)
     text_w = alpha.shape[1]
     to_frame[:, 2] += (left, top)
     width = text_w + left + right

@@ -236,6 +236,18 @@ def test_report_groups_by_the_measured_contrast(tmp_path: Path) -> None:
     assert worst["ink_contrast"] == lowest_bucket  # the faintest text reads worst
 
 
+def test_a_shear_slants_a_share_of_the_words_and_cuts_none(tmp_path: Path) -> None:
+    factory = _factory(tmp_path / "r", colors=BLACK_ON_WHITE, backgrounds=WHITE_PAGE, augment=None,
+                       geometry={"height": 32, "skew": 2, "tight": 1.0, "shear": {"p": 0.5, "degrees": 35},
+                                 "margins": [2, 2]})
+    slants = []
+    for index in range(40):
+        record = factory.make("train", index, Counter())
+        slants.append(abs(record.meta["shear"]))
+        assert not _ink_on_border(_decode(record.image))  # cut to the ink, 2 px margins: a cut shows
+    assert 8 <= sum(s > 0 for s in slants) <= 32 and max(slants) <= 35
+
+
 def test_a_tilt_rotates_a_share_of_the_words_strongly_and_cuts_none(tmp_path: Path) -> None:
     factory = _factory(tmp_path / "r", colors=BLACK_ON_WHITE, backgrounds=WHITE_PAGE, augment=None,
                        geometry={"height": 32, "skew": 2, "tilt": {"p": 0.5, "degrees": 25}, "margins": [2, 2]})

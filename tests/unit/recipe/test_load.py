@@ -90,3 +90,8 @@ def test_keys_added_later_are_left_out_of_the_hash_at_their_defaults() -> None:
     assert len({plain.digest(), tilted.digest(), boxed.digest(), marked.digest()}) == 4
     with pytest.raises(UserError, match=r"geometry.tilt.degrees"):
         recipe_from_dict({**MINIMAL, "geometry": {"tilt": {"p": 0.2, "degrees": 90}}}, "r.yaml", ROOT / "recipes")
+    assert "shear" not in resolved["geometry"]
+    slanted = recipe_from_dict({**MINIMAL, "geometry": {"shear": {"p": 0.3, "degrees": 15}}}, "r.yaml", ROOT / "recipes")
+    assert slanted.resolved()["geometry"]["shear"] == {"p": 0.3, "degrees": 15.0} and slanted.digest() != plain.digest()
+    with pytest.raises(UserError, match=r"geometry.shear.degrees"):
+        recipe_from_dict({**MINIMAL, "geometry": {"shear": {"p": 0.3, "degrees": 60}}}, "r.yaml", ROOT / "recipes")

@@ -8,7 +8,7 @@ import numpy as np
 
 from synthocr.recipe import GeometryConfig, load_recipe
 from synthocr.synth.backgrounds import BackgroundSampler
-from synthocr.synth.layout import Layout, composite, draw_skew, lay_out, rotate, scale_word, weighted
+from synthocr.synth.layout import Layout, composite, draw_shear, draw_skew, lay_out, rotate, scale_word, slant, weighted
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -96,6 +96,46 @@ def test_a_stretch_narrows_the_word_at_the_same_height() -> None:
     assert abs(narrow.alpha.shape[1] - plain.alpha.shape[1] / 2) <= 1
     # The ink is the same word, only narrower: about half of it.
     assert 0.4 < narrow.alpha.sum() / plain.alpha.sum() < 0.6
+
+
+def test_a_slant_leans_the_top_right_at_the_same_height_and_keeps_the_ink() -> None:
+    alpha = np.zeros((21, 30), np.float32)
+    alpha[:, 10:12] = 1.0  # an upright bar, the whole height
+    leaned, mix, matrix = slant(alpha, np.ones_like(alpha), 20.0)
+    assert leaned.shape[0] == 21 and mix.shape == leaned.shape
+    assert leaned.shape[1] == 30 + int(np.ceil(np.tan(np.deg2rad(20)) * 20))
+    top, bottom = np.flatnonzero(leaned[0] > 0.5), np.flatnonzero(leaned[-1] > 0.5)
+    assert top.mean() - bottom.mean() > 6  # tan(20 deg) * 20 rows = 7.3 px to the right at the top
+    assert abs(leaned.sum() - alpha.sum()) < 0.01 * alpha.sum()
+    # The map of pixel centres moves the bar's top and bottom where the pixels went.
+    assert np.allclose(matrix @ np.array([10.5, 0.0, 1.0]), [top.mean(), 0.0], atol=0.6)
+    assert np.allclose(matrix @ np.array([10.5, 20.0, 1.0]), [bottom.mean(), 20.0], atol=0.6)
+    left, _, _ = slant(alpha, np.ones_like(alpha), -20.0)
+    assert np.flatnonzero(left[0] > 0.5).mean() < np.flatnonzero(left[-1] > 0.5).mean()
+
+
+def test_a_shear_slants_its_share_of_the_words_and_is_drawn_only_when_set() -> None:
+    meta: dict[str, object] = {}
+    assert draw_shear(np.random.default_rng(0), GeometryConfig(), meta) == 0.0 and "shear" not in meta
+    geometry = GeometryConfig(shear={"p": 0.5, "degrees": 20})
+    slants = []
+    for seed in range(200):
+        meta = {}
+        slants.append(draw_shear(np.random.default_rng(seed), geometry, meta))
+        assert meta["shear"] == slants[-1]
+    assert 70 <= sum(s != 0 for s in slants) <= 130 and max(abs(s) for s in slants) <= 20
+    recipe = load_recipe(ROOT / "recipes" / "clean.yaml")
+    backgrounds = BackgroundSampler(recipe.backgrounds)
+    font = str(ROOT / "fonts" / "Cabin-Bold.otf")
+    plain_geometry = recipe.geometry.model_copy(update={"margins": (0, 0), "skew": 0.0})
+    widths = []
+    for shear in (None, {"p": 1.0, "degrees": 30}):
+        geometry = plain_geometry.model_copy(update={"shear": None if shear is None else GeometryConfig(shear=shear).shear})
+        layout = lay_out("Slanted", font, np.random.default_rng(7), 7, {}, recipe.model_copy(update={"geometry": geometry}),
+                         backgrounds)
+        assert layout.alpha.shape[0] == 32
+        widths.append(layout.alpha.shape[1])
+    assert widths[1] > widths[0]  # the slanted word needs a wider frame
 
 
 def test_crop_to_ink_keeps_every_inked_pixel() -> None:
