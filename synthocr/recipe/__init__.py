@@ -17,6 +17,7 @@ from synthocr.recipe.style import (
     ColorsConfig,
     FontsConfig,
     GeometryConfig,
+    NeighboursConfig,
     ShearConfig,
     TiltConfig,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "GeometryConfig",
     "MixConfig",
     "MjsynthMix",
+    "NeighboursConfig",
     "OutputConfig",
     "Punctuation",
     "RandomSource",

@@ -68,6 +68,8 @@ class Recipe(Strict):
             del data["geometry"]["stretch"]
         if data["geometry"].get("shear") is None:
             del data["geometry"]["shear"]
+        if data["geometry"].get("neighbours") is None:
+            del data["geometry"]["neighbours"]
         if not data["output"].get("char_boxes"):
             del data["output"]["char_boxes"]
         if not data["text"]["punctuation"]["p"]:

@@ -96,6 +96,22 @@ class ShearConfig(Strict):
     degrees: float = Field(15.0, ge=0, le=40, description="their slant in degrees, uniform in [-degrees, degrees] (positive leans right)")
 
 
+Visible = Annotated[float, Field(ge=0.02, le=0.45)]
+Gap = Annotated[int, Field(ge=0, le=32)]
+
+
+class NeighboursConfig(Strict):
+    """`geometry.neighbours`: a share of words with the cut-off edge of another line of text above
+    or below them, as crops of dense signs and pages have. The label stays the word's own."""
+
+    p: float = Field(0.0, ge=0, le=1, description="share of samples with a neighbouring line")
+    visible: tuple[Visible, Visible] = Field(
+        (0.1, 0.3), description="range of the share of the frame height that the other line's cut edge takes")
+    gap: tuple[Gap, Gap] = Field((2, 4), description="range of pixels between it and the word, at output size")
+
+    _ranges_ordered = field_validator("visible", "gap")(classmethod(lambda cls, value: ordered(value)))
+
+
 class GeometryConfig(Strict):
     """`geometry`: output height, rotation, trdg distortions, character spacing and margins."""
 
@@ -124,12 +140,21 @@ class GeometryConfig(Strict):
     shear: ShearConfig | None = Field(
         None, description="a share of words slanted (italic, oblique lettering, text seen from the side)")
 
+    neighbours: NeighboursConfig | None = Field(
+        None, description="a share of words with the cut-off edge of another text line above or below")
+
     _ranges_ordered = field_validator("character_spacing", "margins", "stretch")(classmethod(lambda cls, value: ordered(value)))
 
     @model_validator(mode="after")
     def _room_for_text(self) -> GeometryConfig:
         if 2 * self.margins[1] >= self.height:
             raise ValueError(f"margins: {self.margins[1]} px above and below leave no room for text in height {self.height}")
+        if self.neighbours is not None and self.neighbours.p:
+            room = round(self.neighbours.visible[1] * self.height) + self.neighbours.gap[1] + self.margins[1]
+            if 3 * room > 2 * self.height:
+                raise ValueError(f"neighbours: the other line's {self.neighbours.visible[1]} of the height, a gap of "
+                                 f"{self.neighbours.gap[1]} px and a margin of {self.margins[1]} px leave the word less "
+                                 f"than a third of height {self.height}")
         return self
 
 

@@ -31,6 +31,10 @@ class Layout:
     char_points: np.ndarray | None
     char_owners: np.ndarray | None
     background_keys: tuple[str, ...] = ()  # the meta keys of the painted background
+    # The cut-off edge of another text line (`geometry.neighbours`), drawn in the word's colours
+    # but not part of its ink mask: the checks are about the word the label names.
+    neighbour_alpha: np.ndarray | None = None
+    neighbour_mix: np.ndarray | None = None
 
 
 def weighted(rng: np.random.Generator, weights: dict[Any, float]) -> Any:
@@ -81,6 +85,39 @@ def draw_shear(rng: np.random.Generator, geometry: GeometryConfig, meta: dict[st
     slant = round(float(rng.uniform(-shear.degrees, shear.degrees)), 2) if rng.random() < shear.p else 0.0
     meta["shear"] = slant
     return slant
+
+
+@dataclass
+class Neighbour:
+    """Where another line of text sits beside the word: above or below, how many of the frame's
+    rows its cut edge takes, the gap to the word, and its text."""
+
+    side: str
+    rows: int
+    gap: int
+    text: str
+
+
+def draw_neighbour(rng: np.random.Generator, text: str, geometry: GeometryConfig,
+                   meta: dict[str, Any]) -> Neighbour | None:
+    """For a `neighbours.p` share of the words, a neighbouring line (drawn, and put in `meta`, only
+    when the recipe has neighbours). Its text is random letters in the word's case, a little longer
+    than the word: only a strip of it shows, so no reader could name it."""
+    config = geometry.neighbours
+    if config is None or not config.p:
+        return None
+    if rng.random() >= config.p:
+        meta["neighbour"] = None
+        return None
+    side = "above" if rng.random() < 0.5 else "below"
+    rows = max(2, round(float(rng.uniform(*config.visible)) * geometry.height))
+    gap = int(rng.integers(config.gap[0], config.gap[1] + 1))
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if text.isupper() else "abcdefghijklmnopqrstuvwxyz"
+    length = len(text) + int(rng.integers(0, 6))
+    other = "".join(letters[i] for i in rng.integers(0, len(letters), size=length))
+    meta["neighbour"] = side
+    meta["neighbour_rows"] = rows
+    return Neighbour(side, rows, gap, other)
 
 
 def draw_style(rng: np.random.Generator, recipe: Recipe, font_path: str) -> TextStyle:
@@ -170,9 +207,16 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
         rendered = crop_to_ink(rendered)
     stretch = draw_stretch(rng, geometry, meta)
     shear = draw_shear(rng, geometry, meta)
+    neighbour = draw_neighbour(rng, text, geometry, meta)
     # Scale the word to the output height less the margins, as trdg does, and paint the
     # background at the final size: compositing at 32 px is far cheaper than at render size.
     top, left, bottom, right = margins
+    if neighbour is not None:  # the other line's strip and the gap take that side's margin
+        if neighbour.side == "above":
+            top = neighbour.rows + neighbour.gap
+        else:
+            bottom = neighbour.rows + neighbour.gap
+        meta["margins"] = [top, left, bottom, right]
     height = geometry.height
     text_h = max(1, height - top - bottom)
     alpha, mix, to_frame = scale_word(rendered.alpha, rendered.mix, style.skew, text_h, stretch, shear)
@@ -188,7 +232,34 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
     if rendered.labels is not None:
         char_points, char_owners = integrity.character_points(rendered.labels, len(text))
         char_points = integrity.move_points(char_points, to_frame)
-    return Layout(canvas, frame_alpha, frame_mix, char_points, char_owners, tuple(background))
+    layout = Layout(canvas, frame_alpha, frame_mix, char_points, char_owners, tuple(background))
+    if neighbour is not None:
+        # The same font, size, stroke, distortion, stretch, slant and rotation as the word: a line
+        # of the same sign. Scaled by the word's own factor, so its letters are as tall as the word's.
+        other = crop_to_ink(render_text(neighbour.text, style, seed + 1))
+        other_h = max(1, round(other.alpha.shape[0] * text_h / rendered.alpha.shape[0]))
+        other_alpha, other_mix, _ = scale_word(other.alpha, other.mix, style.skew, other_h, stretch, shear)
+        place_neighbour(layout, other_alpha, other_mix, neighbour, int(rng.integers(-text_w // 3, text_w // 3 + 1)) + left)
+    return layout
+
+
+def place_neighbour(layout: Layout, alpha: np.ndarray, mix: np.ndarray, neighbour: Neighbour, x: int) -> None:
+    """Puts the edge of the other line (its last `rows` rows when above the word, its first when
+    below) in the frame's outermost rows on that side, its left end at column `x`; what falls
+    outside the frame is cut, as the crop of a real sign cuts it."""
+    height, width = layout.alpha.shape
+    rows = min(neighbour.rows, alpha.shape[0])
+    if neighbour.side == "above":
+        source, target = slice(alpha.shape[0] - rows, alpha.shape[0]), slice(neighbour.rows - rows, neighbour.rows)
+    else:
+        source, target = slice(0, rows), slice(height - neighbour.rows, height - neighbour.rows + rows)
+    first, last = max(0, x), min(width, x + alpha.shape[1])
+    frame_alpha = np.zeros((height, width), np.float32)
+    frame_mix = np.ones((height, width), np.float32)
+    if last > first:
+        frame_alpha[target, first:last] = alpha[source, first - x : last - x]
+        frame_mix[target, first:last] = mix[source, first - x : last - x]
+    layout.neighbour_alpha, layout.neighbour_mix = frame_alpha, frame_mix
 
 
 def repaint(layout: Layout, rng: np.random.Generator, meta: dict[str, Any], backgrounds: BackgroundSampler) -> None:
@@ -207,6 +278,11 @@ def composite(layout: Layout, fill: str, stroke: str) -> np.ndarray:
     """The word in its fill and stroke colours over the background, as H x W x 3 uint8 RGB."""
     fill_rgb = np.array(hex_to_rgb(fill), np.float32)
     stroke_rgb = np.array(hex_to_rgb(stroke), np.float32)
+    background = layout.background
+    if layout.neighbour_alpha is not None and layout.neighbour_mix is not None:
+        other = stroke_rgb + (fill_rgb - stroke_rgb) * layout.neighbour_mix[:, :, None]
+        b = layout.neighbour_alpha[:, :, None]
+        background = background * (1 - b) + other * b
     ink = stroke_rgb + (fill_rgb - stroke_rgb) * layout.mix[:, :, None]
     a = layout.alpha[:, :, None]
-    return np.clip(layout.background * (1 - a) + ink * a + 0.5, 0, 255).astype(np.uint8)
+    return np.clip(background * (1 - a) + ink * a + 0.5, 0, 255).astype(np.uint8)

@@ -93,5 +93,13 @@ def test_keys_added_later_are_left_out_of_the_hash_at_their_defaults() -> None:
     assert "shear" not in resolved["geometry"]
     slanted = recipe_from_dict({**MINIMAL, "geometry": {"shear": {"p": 0.3, "degrees": 15}}}, "r.yaml", ROOT / "recipes")
     assert slanted.resolved()["geometry"]["shear"] == {"p": 0.3, "degrees": 15.0} and slanted.digest() != plain.digest()
+    assert "neighbours" not in resolved["geometry"]
+    crowded = recipe_from_dict({**MINIMAL, "geometry": {"neighbours": {"p": 0.2}}}, "r.yaml", ROOT / "recipes")
+    assert crowded.resolved()["geometry"]["neighbours"]["visible"] == [0.1, 0.3] and crowded.digest() != plain.digest()
+    with pytest.raises(UserError, match=r"geometry.*neighbours.*less than a third of height 32"):
+        recipe_from_dict({**MINIMAL, "geometry": {"neighbours": {"p": 0.2, "visible": [0.4, 0.45], "gap": [8, 12]}}},
+                         "r.yaml", ROOT / "recipes")
+    with pytest.raises(UserError, match=r"geometry.neighbours.visible"):
+        recipe_from_dict({**MINIMAL, "geometry": {"neighbours": {"p": 0.2, "visible": [0.1, 0.9]}}}, "r.yaml", ROOT / "recipes")
     with pytest.raises(UserError, match=r"geometry.shear.degrees"):
         recipe_from_dict({**MINIMAL, "geometry": {"shear": {"p": 0.3, "degrees": 60}}}, "r.yaml", ROOT / "recipes")

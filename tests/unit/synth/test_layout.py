@@ -8,7 +8,7 @@ import numpy as np
 
 from synthocr.recipe import GeometryConfig, load_recipe
 from synthocr.synth.backgrounds import BackgroundSampler
-from synthocr.synth.layout import Layout, composite, draw_shear, draw_skew, lay_out, rotate, scale_word, slant, weighted
+from synthocr.synth.layout import Layout, composite, draw_neighbour, draw_shear, draw_skew, lay_out, rotate, scale_word, slant, weighted
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -136,6 +136,35 @@ def test_a_shear_slants_its_share_of_the_words_and_is_drawn_only_when_set() -> N
         assert layout.alpha.shape[0] == 32
         widths.append(layout.alpha.shape[1])
     assert widths[1] > widths[0]  # the slanted word needs a wider frame
+
+
+def test_a_neighbouring_line_takes_its_strip_of_rows_and_stays_out_of_the_ink_mask() -> None:
+    recipe = load_recipe(ROOT / "recipes" / "clean.yaml")
+    backgrounds = BackgroundSampler(recipe.backgrounds)
+    font = str(ROOT / "fonts" / "Cabin-Bold.otf")
+    geometry = recipe.geometry.model_copy(update={
+        "margins": (1, 1), "skew": 0.0,
+        "neighbours": GeometryConfig(neighbours={"p": 1.0, "visible": [0.25, 0.25], "gap": [3, 3]}).neighbours})
+    sides = set()
+    for seed in range(8):
+        meta: dict[str, object] = {}
+        layout = lay_out("HOTEL", font, np.random.default_rng(seed), seed, meta,
+                         recipe.model_copy(update={"geometry": geometry}), backgrounds)
+        assert layout.neighbour_alpha is not None and meta["neighbour_rows"] == 8
+        word_rows = np.flatnonzero(layout.alpha.max(axis=1) > 0.05)
+        other_rows = np.flatnonzero(layout.neighbour_alpha.max(axis=1) > 0.05)
+        assert len(other_rows) and len(word_rows)
+        sides.add(meta["neighbour"])
+        if meta["neighbour"] == "above":
+            assert other_rows.max() <= 7 and word_rows.min() >= 11 and meta["margins"][0] == 11
+        else:
+            assert other_rows.min() >= 24 and word_rows.max() <= 20 and meta["margins"][2] == 11
+        # Drawn in the word's fill, over the background, and never part of the word's ink mask.
+        image = composite(layout, "#000000", "#000000")
+        assert image[other_rows].min() < 60 and (layout.alpha[other_rows] == 0).all()
+    assert sides == {"above", "below"}
+    meta = {}
+    assert draw_neighbour(np.random.default_rng(0), "word", GeometryConfig(), meta) is None and "neighbour" not in meta
 
 
 def test_crop_to_ink_keeps_every_inked_pixel() -> None:
