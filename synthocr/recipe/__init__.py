@@ -18,6 +18,7 @@ from synthocr.recipe.style import (
     FontsConfig,
     GeometryConfig,
     NeighboursConfig,
+    ShadowConfig,
     ShearConfig,
     TiltConfig,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "RandomSource",
     "RealMix",
     "Recipe",
+    "ShadowConfig",
     "ShearConfig",
     "SplitsConfig",
     "TextConfig",

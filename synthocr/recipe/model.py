@@ -70,6 +70,8 @@ class Recipe(Strict):
             del data["geometry"]["shear"]
         if data["geometry"].get("neighbours") is None:
             del data["geometry"]["neighbours"]
+        if data["colors"].get("shadow") is None:
+            del data["colors"]["shadow"]
         if not data["output"].get("char_boxes"):
             del data["output"]["char_boxes"]
         if not data["text"]["punctuation"]["p"]:

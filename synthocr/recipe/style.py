@@ -66,6 +66,24 @@ def _some_weight(choices: list[ColorChoice]) -> list[ColorChoice]:
     return choices
 
 
+ShadowOffset = Annotated[int, Field(ge=1, le=8)]
+
+
+class ShadowConfig(Strict):
+    """`colors.shadow`: a share of words with a drop shadow or a solid extrusion behind the letters,
+    as painted and 3-D sign lettering has. Not part of the text's ink: the checks are about the letters."""
+
+    p: float = Field(0.0, ge=0, le=1, description="share of samples with a shadow")
+    offset: tuple[ShadowOffset, ShadowOffset] = Field((1, 3), description="range of its offset in pixels, at output size")
+    extrude: float = Field(0.5, ge=0, le=1, description="share of the shadows drawn solid along the offset (an extrusion) "
+                                                       "rather than as one copy at its end")
+    colors: list[ColorChoice] = Field(default_factory=lambda: [ColorChoice(color="#000000-#404040")], min_length=1,
+                                      description="its colour; one too close to the letters' is replaced by black or white")
+
+    _offset_ordered = field_validator("offset")(classmethod(lambda cls, value: ordered(value)))
+    _colours_weighted = field_validator("colors")(classmethod(lambda cls, value: _some_weight(value)))
+
+
 class ColorsConfig(Strict):
     """`colors`: text and stroke colours, stroke widths, and the least contrast a sample may have."""
 
@@ -78,6 +96,8 @@ class ColorsConfig(Strict):
         40.0, ge=0, le=255,
         description="least |luma(ink) - luma(background around it)| on the final pixels; recoloured or redrawn below",
     )
+
+    shadow: ShadowConfig | None = Field(None, description="a share of words with a drop shadow or an extrusion")
 
     _colours_weighted = field_validator("text", "stroke")(classmethod(lambda cls, value: _some_weight(value)))
 

@@ -16,7 +16,7 @@ import numpy as np
 from synthocr.recipe import GeometryConfig, Recipe
 from synthocr.synth import integrity
 from synthocr.synth.backgrounds import BackgroundSampler
-from synthocr.synth.colors import hex_to_rgb
+from synthocr.synth.colors import color_luma, draw_color, hex_to_rgb
 from synthocr.synth.render import TextStyle, crop_to_ink, render_text
 
 
@@ -35,6 +35,17 @@ class Layout:
     # but not part of its ink mask: the checks are about the word the label names.
     neighbour_alpha: np.ndarray | None = None
     neighbour_mix: np.ndarray | None = None
+    # A drop shadow or extrusion behind the letters (`colors.shadow`), likewise outside the ink mask.
+    shadow_alpha: np.ndarray | None = None
+    shadow_color: str | None = None
+
+    def not_background(self) -> np.ndarray | None:
+        """Pixels painted by something other than the word (another line, a shadow): never the
+        background the word's contrast is measured against. None when there are none."""
+        layers = [a for a in (self.neighbour_alpha, self.shadow_alpha) if a is not None]
+        if not layers:
+            return None
+        return np.maximum.reduce(layers) > 0.05 if len(layers) > 1 else layers[0] > 0.05
 
 
 def weighted(rng: np.random.Generator, weights: dict[Any, float]) -> Any:
@@ -118,6 +129,49 @@ def draw_neighbour(rng: np.random.Generator, text: str, geometry: GeometryConfig
     meta["neighbour"] = side
     meta["neighbour_rows"] = rows
     return Neighbour(side, rows, gap, other)
+
+
+SHADOW_DIRECTIONS = {(1, 1): 0.5, (-1, 1): 0.2, (0, 1): 0.15, (1, 0): 0.15}  # (dx, dy): light from above, mostly the left
+
+
+@dataclass
+class Shadow:
+    """A shadow's direction, offset in pixels, whether it is extruded, and its colour."""
+
+    dx: int
+    dy: int
+    offset: int
+    extrude: bool
+    color: str
+
+
+def draw_shadow(rng: np.random.Generator, recipe: Recipe, meta: dict[str, Any]) -> Shadow | None:
+    """For a `colors.shadow.p` share of the words, a shadow (drawn, and put in `meta`, only when the
+    recipe has one)."""
+    config = recipe.colors.shadow
+    if config is None or not config.p:
+        return None
+    if rng.random() >= config.p:
+        meta["shadow"] = None
+        return None
+    dx, dy = weighted(rng, SHADOW_DIRECTIONS)
+    offset = int(rng.integers(config.offset[0], config.offset[1] + 1))
+    extrude = bool(rng.random() < config.extrude)
+    color = draw_color(rng, config.colors)
+    meta["shadow"] = f"{'extrusion' if extrude else 'drop'} {offset}px"
+    return Shadow(dx, dy, offset, extrude, color)
+
+
+def shadow_of(alpha: np.ndarray, shadow: Shadow) -> np.ndarray:
+    """The ink mask moved by the shadow's offset (every step of it for an extrusion), cut at the frame."""
+    height, width = alpha.shape
+    out = np.zeros_like(alpha)
+    for step in range(1 if shadow.extrude else shadow.offset, shadow.offset + 1):
+        x, y = shadow.dx * step, shadow.dy * step
+        target = out[max(0, y) : height + min(0, y), max(0, x) : width + min(0, x)]
+        source = alpha[max(0, -y) : height - max(0, y), max(0, -x) : width - max(0, x)]
+        np.maximum(target, source, out=target)
+    return out
 
 
 def draw_style(rng: np.random.Generator, recipe: Recipe, font_path: str) -> TextStyle:
@@ -233,6 +287,9 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
         char_points, char_owners = integrity.character_points(rendered.labels, len(text))
         char_points = integrity.move_points(char_points, to_frame)
     layout = Layout(canvas, frame_alpha, frame_mix, char_points, char_owners, tuple(background))
+    shadow = draw_shadow(rng, recipe, meta)
+    if shadow is not None:
+        layout.shadow_alpha, layout.shadow_color = shadow_of(frame_alpha, shadow), shadow.color
     if neighbour is not None:
         # The same font, size, stroke, distortion, stretch, slant and rotation as the word: a line
         # of the same sign. Scaled by the word's own factor, so its letters are as tall as the word's.
@@ -274,6 +331,21 @@ def repaint(layout: Layout, rng: np.random.Generator, meta: dict[str, Any], back
     layout.background = backgrounds.paint(background, height, width, rng).astype(np.float32)
 
 
+SHADOW_MIN_LUMA_GAP = 60.0
+
+
+def shadow_rgb(shadow: str, fill: str) -> tuple[int, int, int]:
+    """The shadow's colour, or black or white (whichever stands out more) when it is within
+    `SHADOW_MIN_LUMA_GAP` of the letters' luma: a shadow in the letters' own colour only fattens them.
+
+    >>> shadow_rgb("#202020", "#ffffff"), shadow_rgb("#202020", "#101010")
+    ((32, 32, 32), (255, 255, 255))
+    """
+    if abs(color_luma(shadow) - color_luma(fill)) >= SHADOW_MIN_LUMA_GAP:
+        return hex_to_rgb(shadow)
+    return (0, 0, 0) if color_luma(fill) >= 128 else (255, 255, 255)
+
+
 def composite(layout: Layout, fill: str, stroke: str) -> np.ndarray:
     """The word in its fill and stroke colours over the background, as H x W x 3 uint8 RGB."""
     fill_rgb = np.array(hex_to_rgb(fill), np.float32)
@@ -283,6 +355,10 @@ def composite(layout: Layout, fill: str, stroke: str) -> np.ndarray:
         other = stroke_rgb + (fill_rgb - stroke_rgb) * layout.neighbour_mix[:, :, None]
         b = layout.neighbour_alpha[:, :, None]
         background = background * (1 - b) + other * b
+    if layout.shadow_alpha is not None and layout.shadow_color is not None:
+        shade = np.array(shadow_rgb(layout.shadow_color, fill), np.float32)
+        s = layout.shadow_alpha[:, :, None]
+        background = background * (1 - s) + shade * s
     ink = stroke_rgb + (fill_rgb - stroke_rgb) * layout.mix[:, :, None]
     a = layout.alpha[:, :, None]
     return np.clip(background * (1 - a) + ink * a + 0.5, 0, 255).astype(np.uint8)

@@ -176,8 +176,9 @@ class SampleFactory:
         layout = lay_out(text, font.path, rng, seed, meta, self.recipe, self.backgrounds)
         frame_ink = layout.alpha
         regions = integrity.ink_regions(frame_ink)
-        if layout.neighbour_alpha is not None:  # another line's ink is not the background around the word
-            regions.ring &= layout.neighbour_alpha <= 0.05
+        painted = layout.not_background()
+        if painted is not None:  # another line or a shadow is not the background around the word
+            regions.ring &= ~painted
         fill, stroke, contrast = self._color_layout(rng, layout, regions, meta, skips)
         outline = integrity.outline_points(frame_ink)
         if len(outline) == 0:

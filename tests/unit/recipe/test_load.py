@@ -101,5 +101,10 @@ def test_keys_added_later_are_left_out_of_the_hash_at_their_defaults() -> None:
                          "r.yaml", ROOT / "recipes")
     with pytest.raises(UserError, match=r"geometry.neighbours.visible"):
         recipe_from_dict({**MINIMAL, "geometry": {"neighbours": {"p": 0.2, "visible": [0.1, 0.9]}}}, "r.yaml", ROOT / "recipes")
+    assert "shadow" not in resolved["colors"]
+    shaded = recipe_from_dict({**MINIMAL, "colors": {"shadow": {"p": 0.2}}}, "r.yaml", ROOT / "recipes")
+    assert shaded.resolved()["colors"]["shadow"]["offset"] == [1, 3] and shaded.digest() != plain.digest()
+    with pytest.raises(UserError, match=r"colors.shadow.offset: low 3 is above high 1"):
+        recipe_from_dict({**MINIMAL, "colors": {"shadow": {"p": 0.2, "offset": [3, 1]}}}, "r.yaml", ROOT / "recipes")
     with pytest.raises(UserError, match=r"geometry.shear.degrees"):
         recipe_from_dict({**MINIMAL, "geometry": {"shear": {"p": 0.3, "degrees": 60}}}, "r.yaml", ROOT / "recipes")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from synthocr.recipe import GeometryConfig, load_recipe
+from synthocr.recipe import ColorsConfig, GeometryConfig, load_recipe
 from synthocr.synth.backgrounds import BackgroundSampler
-from synthocr.synth.layout import Layout, composite, draw_neighbour, draw_shear, draw_skew, lay_out, rotate, scale_word, slant, weighted
+from synthocr.synth.layout import Layout, Shadow, composite, draw_neighbour, draw_shadow, draw_shear, draw_skew, lay_out, rotate, scale_word, shadow_of, slant, weighted
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -165,6 +165,40 @@ def test_a_neighbouring_line_takes_its_strip_of_rows_and_stays_out_of_the_ink_ma
     assert sides == {"above", "below"}
     meta = {}
     assert draw_neighbour(np.random.default_rng(0), "word", GeometryConfig(), meta) is None and "neighbour" not in meta
+
+
+def test_a_drop_shadow_is_the_ink_moved_and_an_extrusion_fills_every_step() -> None:
+    alpha = np.zeros((12, 12), np.float32)
+    alpha[2:5, 2:5] = 1.0
+    drop = shadow_of(alpha, Shadow(1, 1, 3, False, "#000000"))
+    assert np.array_equal(drop[5:8, 5:8], alpha[2:5, 2:5]) and drop.sum() == alpha.sum()
+    solid = shadow_of(alpha, Shadow(1, 1, 3, True, "#000000"))
+    assert solid[3, 3] == solid[6, 6] == solid[7, 7] == 1.0 and solid[2, 2] == 0.0 and solid.sum() > 2 * alpha.sum()
+    edge = shadow_of(alpha, Shadow(-1, 1, 3, False, "#000000"))
+    assert edge[5:8, 0:2].all() and edge.sum() == 6  # what leaves the frame is cut, not wrapped round
+
+
+def test_a_shadow_is_painted_behind_the_letters_and_stays_out_of_the_ink_mask() -> None:
+    recipe = load_recipe(ROOT / "recipes" / "clean.yaml")
+    backgrounds = BackgroundSampler(recipe.backgrounds)
+    font = str(ROOT / "fonts" / "Cabin-Bold.otf")
+    colors = recipe.colors.model_copy(update={"shadow": ColorsConfig(
+        shadow={"p": 1.0, "offset": [2, 2], "extrude": 0.0, "colors": [{"color": "#ff0000"}]}).shadow})
+    meta: dict[str, object] = {}
+    layout = lay_out("Shade", font, np.random.default_rng(2), 2, meta, recipe.model_copy(update={"colors": colors}),
+                     backgrounds)
+    assert meta["shadow"] == "drop 2px" and layout.shadow_alpha is not None
+    image = composite(layout, "#000000", "#000000")
+    shaded = (layout.shadow_alpha > 0.99) & (layout.alpha < 0.01)
+    assert shaded.any() and (np.abs(image[shaded].astype(int) - [255, 0, 0]) <= 3).all()  # red behind black letters
+    assert (image[layout.alpha > 0.99] <= 3).all()
+    painted = layout.not_background()
+    assert painted is not None and painted[shaded].all()
+    # Letters as dark as the shadow get a white one instead: a shadow in their own colour only fattens them.
+    layout.shadow_color = "#101010"
+    assert (composite(layout, "#000000", "#000000")[shaded] >= 252).all()
+    plain_meta: dict[str, object] = {}
+    assert draw_shadow(np.random.default_rng(0), recipe, plain_meta) is None and "shadow" not in plain_meta
 
 
 def test_crop_to_ink_keeps_every_inked_pixel() -> None:
