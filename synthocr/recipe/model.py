@@ -79,6 +79,8 @@ class Recipe(Strict):
         for source in data["text"]["sources"]:
             if source.get("kind") == "words" and source["top"] is None:
                 del source["top"]
+            if source.get("kind") == "words" and source["max_length"] is None:
+                del source["max_length"]
             if source["punctuation"] is None:
                 del source["punctuation"]
         return data

@@ -43,8 +43,16 @@ class WordsSource(Strict):
     path: str = Field(description="'english', 'english_common' (by frequency), 'trdg:en' (any trdg dictionary) or a file, one word per line")
     weight: float = Field(1.0, ge=0)
     min_length: int = Field(1, ge=1, description="shorter words are never drawn from this list")
+    max_length: int | None = Field(None, ge=1, description="longer words are never drawn from this list "
+                                                          "(real scene words are short: a median of 5 characters)")
     top: int | None = Field(None, ge=1, description="draw only from the first `top` entries (of a list ordered by frequency)")
     punctuation: Punctuation | None = Field(None, description="marks for this source's texts instead of text.punctuation")
+
+    @model_validator(mode="after")
+    def _lengths(self) -> WordsSource:
+        if self.max_length is not None and self.min_length > self.max_length:
+            raise ValueError(f"min_length {self.min_length} > max_length {self.max_length}")
+        return self
 
 
 class RandomSource(Strict):

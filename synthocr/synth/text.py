@@ -36,7 +36,8 @@ def word_list_path(path: str) -> Path:
 
 
 def load_words(source: WordsSource, where: str) -> list[str]:
-    """Reads a word list: one entry per line, blank lines ignored, the first `top` kept, shorter than min_length dropped."""
+    """Reads a word list: one entry per line, blank lines ignored, the first `top` kept, words shorter
+    than min_length or longer than max_length dropped."""
     path = word_list_path(source.path)
     if not path.is_file():
         raise UserError(f"{where}: word list not found: {path}")
@@ -45,8 +46,11 @@ def load_words(source: WordsSource, where: str) -> list[str]:
     except UnicodeDecodeError as err:
         raise UserError(f"{where}: word list {path} is not UTF-8 (byte {err.start})") from None
     words = [w for w in (line.strip() for line in lines) if w][: source.top]
-    words = [w for w in words if len(w) >= source.min_length]
+    words = [w for w in words if source.min_length <= len(w) <= (source.max_length or len(w))]
     if not words:
+        if source.min_length > 1 or source.max_length is not None:
+            raise UserError(f"{where}: word list {path} has no word of {source.min_length}-"
+                            f"{source.max_length or 'any'} characters (min_length, max_length)")
         raise UserError(f"{where}: word list {path} is empty")
     return words
 

@@ -85,6 +85,7 @@ def test_keys_added_later_are_left_out_of_the_hash_at_their_defaults() -> None:
     marked = recipe_from_dict({"text": {**MINIMAL["text"], "charset": "abc!", "punctuation": {"p": 0.1, "after": {"!": 1}}}},
                               "r.yaml", ROOT / "recipes")
     assert "punctuation" not in resolved["text"] and "top" not in resolved["text"]["sources"][0]
+    assert "max_length" not in resolved["text"]["sources"][0]
     common = recipe_from_dict({"text": {"sources": [{"path": "english", "top": 100}]}}, "r.yaml", ROOT / "recipes")
     assert common.digest() != plain.digest()
     assert len({plain.digest(), tilted.digest(), boxed.digest(), marked.digest()}) == 4

@@ -25,6 +25,13 @@ def test_word_lists_by_name_and_file(tmp_path: Path) -> None:
     words.write_text("a\n\n  bc \ndef\n", encoding="utf-8")
     config = TextConfig(sources=[{"path": str(words), "min_length": 2}])
     assert load_words(config.sources[0], "r.yaml") == ["bc", "def"]
+    short = TextConfig(sources=[{"path": str(words), "max_length": 2}])
+    assert load_words(short.sources[0], "r.yaml") == ["a", "bc"]
+    none_fit = TextConfig(sources=[{"path": str(words), "min_length": 4, "max_length": 6}])
+    with pytest.raises(UserError, match=r"r.yaml: word list .*w.txt has no word of 4-6 characters"):
+        load_words(none_fit.sources[0], "r.yaml")
+    with pytest.raises(ValueError, match="min_length 5 > max_length 3"):
+        TextConfig(sources=[{"path": str(words), "min_length": 5, "max_length": 3}])
 
 
 def test_random_strings_use_their_charset_and_lengths() -> None:
