@@ -23,6 +23,11 @@ recipe components those attributes map to. Errors are counted in the benchmark c
   crops (lowest `image_brightness`) multiplies the weight of the light inks (`colors.text`
   entries whose mid colour has a luma of at least `LIGHT_LUMA`) and of the dark plain
   backgrounds (`backgrounds.plain` entries below `DARK_LUMA`).
+- Word length (`text.sources`): the recipe's words should not be longer than real ones (the gap
+  analysis finds real scene words short: a median of 5 characters). Word lists and random sources
+  get a `max_length` of the real words' `LENGTH_QUANTILE` quantile when theirs is unset or above it;
+  a source whose `min_length` is above it (one kept for long words on purpose) is left alone.
+  Fewer than `3 * min_samples` real words: left alone.
 - Fonts are left as they are: real crops cannot say which font failed.
 
 These are heuristics, measured by `benchmarks/bench_loop.py`, not guarantees.
@@ -51,6 +56,7 @@ MAX_P = 0.95
 MIN_SAMPLES = 20
 RATIO_RANGE = (0.5, 2.0)
 CASE_KEYS = ("none", "lower", "upper", "title")
+LENGTH_QUANTILE = 0.95
 LIGHT_LUMA = 160
 DARK_LUMA = 96
 WRONG = "wrong"  # the column read_real_predictions adds: misread in the benchmark convention
@@ -73,6 +79,7 @@ class RealAdjustment:
     case: dict[str, float] | None = None
     transform_factors: dict[str, float] = field(default_factory=dict)
     dark_factor: float = 1.0
+    max_length: int | None = None
     notes: list[str] = field(default_factory=list)
     samples: int = 0
 
@@ -145,6 +152,12 @@ def real_adjustment(frame: pd.DataFrame, min_samples: int = MIN_SAMPLES) -> Real
     if len(frame) < 3 * min_samples:
         adjustment.notes.append(f"augment: left alone ({len(frame)} real crops, fewer than {3 * min_samples})")
         return adjustment
+    lengths = frame[TEXT].fillna("").astype(str).str.len()
+    adjustment.max_length = max(1, int(np.ceil(np.quantile(lengths, LENGTH_QUANTILE))))
+    adjustment.notes.append(
+        f"text.sources: max_length {adjustment.max_length} where unset or longer "
+        f"({round(100 * LENGTH_QUANTILE)}% of the real words are no longer; their median is {int(lengths.median())})"
+    )
     for name, (attribute, hardest, transforms) in CONDITIONS.items():
         if attribute not in frame.columns or frame[attribute].isna().all():
             adjustment.notes.append(f"{name}: no {attribute} column (evaluate again with this synthocr version)")
@@ -199,11 +212,23 @@ def _scale_transforms(node: Any, factors: dict[str, float]) -> None:
         node["p"] = round(min(MAX_P, float(node["p"]) * factors[name]), 4)
 
 
+def _capped(source: Any, cap: int) -> Any:
+    """The source with its longest words at `cap` characters (left alone when its min_length is above it)."""
+    if source.min_length > cap or (source.max_length is not None and source.max_length <= cap):
+        return source
+    return source.model_copy(update={"max_length": cap})
+
+
 def apply_real_adjustment(recipe: Any, adjustment: RealAdjustment) -> Any:
-    """A copy of the recipe with the adjustment's case weights and augmentation probabilities."""
+    """A copy of the recipe with the adjustment's case weights, word lengths and augmentation probabilities."""
     update: dict[str, Any] = {}
+    text_update: dict[str, Any] = {}
     if adjustment.case is not None:
-        update["text"] = recipe.text.model_copy(update={"case": recipe.text.case.model_copy(update=adjustment.case)})
+        text_update["case"] = recipe.text.case.model_copy(update=adjustment.case)
+    if adjustment.max_length is not None:
+        text_update["sources"] = [_capped(source, adjustment.max_length) for source in recipe.text.sources]
+    if text_update:
+        update["text"] = recipe.text.model_copy(update=text_update)
     if recipe.augment is not None and adjustment.transform_factors:
         augment = copy.deepcopy(recipe.augment)
         _scale_transforms(augment.get("transform", augment), adjustment.transform_factors)

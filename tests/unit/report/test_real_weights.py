@@ -59,6 +59,11 @@ def test_errors_on_capitals_and_blur_raise_their_weights(tmp_path: Path) -> None
     assert adjusted.text.case.upper == adjustment.case["upper"]
     assert recipe.text.case.upper == original_upper != adjusted.text.case.upper  # the original is untouched
     assert adjusted.fonts == recipe.fonts  # real crops say nothing about fonts
+    # Every real word has 4 characters: no source draws longer ones, none is emptied.
+    assert adjustment.max_length == 4
+    for source, capped in zip(recipe.text.sources, adjusted.text.sources):
+        assert capped.max_length == (4 if source.min_length <= 4 else source.max_length)
+    assert all(s.max_length is None for s in recipe.text.sources if s.kind == "words")  # the original is untouched
 
 
 def test_condition_ratio_without_errors_is_one() -> None:
