@@ -16,8 +16,17 @@ import numpy as np
 from synthocr.recipe import GeometryConfig, Recipe
 from synthocr.synth import integrity
 from synthocr.synth.backgrounds import BackgroundSampler
-from synthocr.synth.colors import color_luma, draw_color, hex_to_rgb
-from synthocr.synth.render import TextStyle, crop_to_ink, render_text
+from synthocr.synth.colors import hex_to_rgb
+from synthocr.synth.render import RenderedText, TextStyle, crop_to_ink, render_text
+from synthocr.synth.surround import (
+    Neighbour,
+    draw_neighbour,
+    draw_shadow,
+    neighbour_frame,
+    neighbour_margins,
+    shadow_of,
+    shadow_rgb,
+)
 
 
 @dataclass
@@ -96,82 +105,6 @@ def draw_shear(rng: np.random.Generator, geometry: GeometryConfig, meta: dict[st
     slant = round(float(rng.uniform(-shear.degrees, shear.degrees)), 2) if rng.random() < shear.p else 0.0
     meta["shear"] = slant
     return slant
-
-
-@dataclass
-class Neighbour:
-    """Where another line of text sits beside the word: above or below, how many of the frame's
-    rows its cut edge takes, the gap to the word, and its text."""
-
-    side: str
-    rows: int
-    gap: int
-    text: str
-
-
-def draw_neighbour(rng: np.random.Generator, text: str, geometry: GeometryConfig,
-                   meta: dict[str, Any]) -> Neighbour | None:
-    """For a `neighbours.p` share of the words, a neighbouring line (drawn, and put in `meta`, only
-    when the recipe has neighbours). Its text is random letters in the word's case, a little longer
-    than the word: only a strip of it shows, so no reader could name it."""
-    config = geometry.neighbours
-    if config is None or not config.p:
-        return None
-    if rng.random() >= config.p:
-        meta["neighbour"] = None
-        return None
-    side = "above" if rng.random() < 0.5 else "below"
-    rows = max(2, round(float(rng.uniform(*config.visible)) * geometry.height))
-    gap = int(rng.integers(config.gap[0], config.gap[1] + 1))
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if text.isupper() else "abcdefghijklmnopqrstuvwxyz"
-    length = len(text) + int(rng.integers(0, 6))
-    other = "".join(letters[i] for i in rng.integers(0, len(letters), size=length))
-    meta["neighbour"] = side
-    meta["neighbour_rows"] = rows
-    return Neighbour(side, rows, gap, other)
-
-
-SHADOW_DIRECTIONS = {(1, 1): 0.5, (-1, 1): 0.2, (0, 1): 0.15, (1, 0): 0.15}  # (dx, dy): light from above, mostly the left
-
-
-@dataclass
-class Shadow:
-    """A shadow's direction, offset in pixels, whether it is extruded, and its colour."""
-
-    dx: int
-    dy: int
-    offset: int
-    extrude: bool
-    color: str
-
-
-def draw_shadow(rng: np.random.Generator, recipe: Recipe, meta: dict[str, Any]) -> Shadow | None:
-    """For a `colors.shadow.p` share of the words, a shadow (drawn, and put in `meta`, only when the
-    recipe has one)."""
-    config = recipe.colors.shadow
-    if config is None or not config.p:
-        return None
-    if rng.random() >= config.p:
-        meta["shadow"] = None
-        return None
-    dx, dy = weighted(rng, SHADOW_DIRECTIONS)
-    offset = int(rng.integers(config.offset[0], config.offset[1] + 1))
-    extrude = bool(rng.random() < config.extrude)
-    color = draw_color(rng, config.colors)
-    meta["shadow"] = f"{'extrusion' if extrude else 'drop'} {offset}px"
-    return Shadow(dx, dy, offset, extrude, color)
-
-
-def shadow_of(alpha: np.ndarray, shadow: Shadow) -> np.ndarray:
-    """The ink mask moved by the shadow's offset (every step of it for an extrusion), cut at the frame."""
-    height, width = alpha.shape
-    out = np.zeros_like(alpha)
-    for step in range(1 if shadow.extrude else shadow.offset, shadow.offset + 1):
-        x, y = shadow.dx * step, shadow.dy * step
-        target = out[max(0, y) : height + min(0, y), max(0, x) : width + min(0, x)]
-        source = alpha[max(0, -y) : height - max(0, y), max(0, -x) : width - max(0, x)]
-        np.maximum(target, source, out=target)
-    return out
 
 
 def draw_style(rng: np.random.Generator, recipe: Recipe, font_path: str) -> TextStyle:
@@ -264,13 +197,9 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
     neighbour = draw_neighbour(rng, text, geometry, meta)
     # Scale the word to the output height less the margins, as trdg does, and paint the
     # background at the final size: compositing at 32 px is far cheaper than at render size.
+    if neighbour is not None:
+        margins = meta["margins"] = neighbour_margins(neighbour, margins)
     top, left, bottom, right = margins
-    if neighbour is not None:  # the other line's strip and the gap take that side's margin
-        if neighbour.side == "above":
-            top = neighbour.rows + neighbour.gap
-        else:
-            bottom = neighbour.rows + neighbour.gap
-        meta["margins"] = [top, left, bottom, right]
     height = geometry.height
     text_h = max(1, height - top - bottom)
     alpha, mix, to_frame = scale_word(rendered.alpha, rendered.mix, style.skew, text_h, stretch, shear)
@@ -291,32 +220,20 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
     if shadow is not None:
         layout.shadow_alpha, layout.shadow_color = shadow_of(frame_alpha, shadow), shadow.color
     if neighbour is not None:
-        # The same font, size, stroke, distortion, stretch, slant and rotation as the word: a line
-        # of the same sign. Scaled by the word's own factor, so its letters are as tall as the word's.
-        other = crop_to_ink(render_text(neighbour.text, style, seed + 1))
-        other_h = max(1, round(other.alpha.shape[0] * text_h / rendered.alpha.shape[0]))
-        other_alpha, other_mix, _ = scale_word(other.alpha, other.mix, style.skew, other_h, stretch, shear)
-        place_neighbour(layout, other_alpha, other_mix, neighbour, int(rng.integers(-text_w // 3, text_w // 3 + 1)) + left)
+        other_alpha, other_mix = neighbour_line(neighbour, style, seed, text_h / rendered.alpha.shape[0], stretch, shear)
+        x = int(rng.integers(-text_w // 3, text_w // 3 + 1)) + left
+        layout.neighbour_alpha, layout.neighbour_mix = neighbour_frame(other_alpha, other_mix, neighbour, (height, width), x)
     return layout
 
 
-def place_neighbour(layout: Layout, alpha: np.ndarray, mix: np.ndarray, neighbour: Neighbour, x: int) -> None:
-    """Puts the edge of the other line (its last `rows` rows when above the word, its first when
-    below) in the frame's outermost rows on that side, its left end at column `x`; what falls
-    outside the frame is cut, as the crop of a real sign cuts it."""
-    height, width = layout.alpha.shape
-    rows = min(neighbour.rows, alpha.shape[0])
-    if neighbour.side == "above":
-        source, target = slice(alpha.shape[0] - rows, alpha.shape[0]), slice(neighbour.rows - rows, neighbour.rows)
-    else:
-        source, target = slice(0, rows), slice(height - neighbour.rows, height - neighbour.rows + rows)
-    first, last = max(0, x), min(width, x + alpha.shape[1])
-    frame_alpha = np.zeros((height, width), np.float32)
-    frame_mix = np.ones((height, width), np.float32)
-    if last > first:
-        frame_alpha[target, first:last] = alpha[source, first - x : last - x]
-        frame_mix[target, first:last] = mix[source, first - x : last - x]
-    layout.neighbour_alpha, layout.neighbour_mix = frame_alpha, frame_mix
+def neighbour_line(neighbour: Neighbour, style: TextStyle, seed: int, scale: float, stretch: float,
+                   shear: float) -> tuple[np.ndarray, np.ndarray]:
+    """The other line at output size: the word's font, size, stroke, distortion, stretch, slant and
+    rotation (a line of the same sign), scaled by the word's own factor so its letters are as tall."""
+    other: RenderedText = crop_to_ink(render_text(neighbour.text, style, seed + 1))
+    other_h = max(1, round(other.alpha.shape[0] * scale))
+    alpha, mix, _ = scale_word(other.alpha, other.mix, style.skew, other_h, stretch, shear)
+    return alpha, mix
 
 
 def repaint(layout: Layout, rng: np.random.Generator, meta: dict[str, Any], backgrounds: BackgroundSampler) -> None:
@@ -329,21 +246,6 @@ def repaint(layout: Layout, rng: np.random.Generator, meta: dict[str, Any], back
     layout.background_keys = tuple(background)
     height, width = layout.background.shape[:2]
     layout.background = backgrounds.paint(background, height, width, rng).astype(np.float32)
-
-
-SHADOW_MIN_LUMA_GAP = 60.0
-
-
-def shadow_rgb(shadow: str, fill: str) -> tuple[int, int, int]:
-    """The shadow's colour, or black or white (whichever stands out more) when it is within
-    `SHADOW_MIN_LUMA_GAP` of the letters' luma: a shadow in the letters' own colour only fattens them.
-
-    >>> shadow_rgb("#202020", "#ffffff"), shadow_rgb("#202020", "#101010")
-    ((32, 32, 32), (255, 255, 255))
-    """
-    if abs(color_luma(shadow) - color_luma(fill)) >= SHADOW_MIN_LUMA_GAP:
-        return hex_to_rgb(shadow)
-    return (0, 0, 0) if color_luma(fill) >= 128 else (255, 255, 255)
 
 
 def composite(layout: Layout, fill: str, stroke: str) -> np.ndarray:

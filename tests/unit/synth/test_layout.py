@@ -8,7 +8,8 @@ import numpy as np
 
 from synthocr.recipe import ColorsConfig, GeometryConfig, load_recipe
 from synthocr.synth.backgrounds import BackgroundSampler
-from synthocr.synth.layout import Layout, Shadow, composite, draw_neighbour, draw_shadow, draw_shear, draw_skew, lay_out, rotate, scale_word, shadow_of, slant, weighted
+from synthocr.synth.layout import Layout, composite, draw_shear, draw_skew, lay_out, rotate, scale_word, slant, weighted
+from synthocr.synth.surround import Shadow, draw_neighbour, draw_shadow, shadow_of
 
 ROOT = Path(__file__).resolve().parents[3]
 
