@@ -17,7 +17,7 @@ from synthocr.recipe import GeometryConfig, Recipe
 from synthocr.synth import integrity
 from synthocr.synth.backgrounds import BackgroundSampler
 from synthocr.synth.colors import hex_to_rgb
-from synthocr.synth.render import RenderedText, TextStyle, crop_to_ink, render_text
+from synthocr.synth.render import TextStyle, crop_to_ink, render_text
 from synthocr.synth.surround import (
     Neighbour,
     draw_neighbour,
@@ -195,10 +195,10 @@ def lay_out(text: str, font_path: str, rng: np.random.Generator, seed: int, meta
     stretch = draw_stretch(rng, geometry, meta)
     shear = draw_shear(rng, geometry, meta)
     neighbour = draw_neighbour(rng, text, geometry, meta)
-    # Scale the word to the output height less the margins, as trdg does, and paint the
-    # background at the final size: compositing at 32 px is far cheaper than at render size.
     if neighbour is not None:
         margins = meta["margins"] = neighbour_margins(neighbour, margins)
+    # Scale the word to the output height less the margins, as trdg does, and paint the
+    # background at the final size: compositing at 32 px is far cheaper than at render size.
     top, left, bottom, right = margins
     height = geometry.height
     text_h = max(1, height - top - bottom)
@@ -230,7 +230,7 @@ def neighbour_line(neighbour: Neighbour, style: TextStyle, seed: int, scale: flo
                    shear: float) -> tuple[np.ndarray, np.ndarray]:
     """The other line at output size: the word's font, size, stroke, distortion, stretch, slant and
     rotation (a line of the same sign), scaled by the word's own factor so its letters are as tall."""
-    other: RenderedText = crop_to_ink(render_text(neighbour.text, style, seed + 1))
+    other = crop_to_ink(render_text(neighbour.text, style, seed + 1))
     other_h = max(1, round(other.alpha.shape[0] * scale))
     alpha, mix, _ = scale_word(other.alpha, other.mix, style.skew, other_h, stretch, shear)
     return alpha, mix
