@@ -1,12 +1,25 @@
-"""Colours: weighted choices of a colour or a per-channel uniform range, and their luma."""
+"""Colours: weighted choices of a colour or a per-channel uniform range, and their luma; and the
+weighted draw of a key that the layout's other choices use."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from synthocr.recipe import ColorChoice
+
+
+def weighted(rng: np.random.Generator, weights: dict[Any, float]) -> Any:
+    """A key of `weights` drawn by weight (keys of weight 0 never).
+
+    >>> weighted(np.random.default_rng(0), {"a": 0.0, "b": 1.0})
+    'b'
+    """
+    keys = [k for k, w in weights.items() if w > 0]
+    probs = np.array([weights[k] for k in keys], dtype=float)
+    return keys[int(rng.choice(len(keys), p=probs / probs.sum()))]
 
 
 def draw_color(rng: np.random.Generator, choices: Sequence[ColorChoice]) -> str:

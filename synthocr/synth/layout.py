@@ -16,7 +16,7 @@ import numpy as np
 from synthocr.recipe import GeometryConfig, Recipe
 from synthocr.synth import integrity
 from synthocr.synth.backgrounds import BackgroundSampler
-from synthocr.synth.colors import hex_to_rgb
+from synthocr.synth.colors import hex_to_rgb, weighted
 from synthocr.synth.render import TextStyle, crop_to_ink, render_text
 from synthocr.synth.surround import (
     Neighbour,
@@ -54,18 +54,7 @@ class Layout:
         layers = [a for a in (self.neighbour_alpha, self.shadow_alpha) if a is not None]
         if not layers:
             return None
-        return np.maximum.reduce(layers) > 0.05 if len(layers) > 1 else layers[0] > 0.05
-
-
-def weighted(rng: np.random.Generator, weights: dict[Any, float]) -> Any:
-    """A key of `weights` drawn by weight (keys of weight 0 never).
-
-    >>> weighted(np.random.default_rng(0), {"a": 0.0, "b": 1.0})
-    'b'
-    """
-    keys = [k for k, w in weights.items() if w > 0]
-    probs = np.array([weights[k] for k in keys], dtype=float)
-    return keys[int(rng.choice(len(keys), p=probs / probs.sum()))]
+        return np.maximum.reduce(layers) > 0.05
 
 
 def draw_skew(rng: np.random.Generator, geometry: GeometryConfig) -> float:
@@ -249,18 +238,21 @@ def repaint(layout: Layout, rng: np.random.Generator, meta: dict[str, Any], back
 
 
 def composite(layout: Layout, fill: str, stroke: str) -> np.ndarray:
-    """The word in its fill and stroke colours over the background, as H x W x 3 uint8 RGB."""
+    """The word in its fill and stroke colours over the background (and over another line's edge
+    and a shadow, when the layout has them), as H x W x 3 uint8 RGB."""
     fill_rgb = np.array(hex_to_rgb(fill), np.float32)
     stroke_rgb = np.array(hex_to_rgb(stroke), np.float32)
-    background = layout.background
+
+    def over(base: np.ndarray, color: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+        return base * (1 - alpha[:, :, None]) + color * alpha[:, :, None]
+
+    def ink(mix: np.ndarray) -> np.ndarray:
+        return stroke_rgb + (fill_rgb - stroke_rgb) * mix[:, :, None]
+
+    image = layout.background
     if layout.neighbour_alpha is not None and layout.neighbour_mix is not None:
-        other = stroke_rgb + (fill_rgb - stroke_rgb) * layout.neighbour_mix[:, :, None]
-        b = layout.neighbour_alpha[:, :, None]
-        background = background * (1 - b) + other * b
+        image = over(image, ink(layout.neighbour_mix), layout.neighbour_alpha)
     if layout.shadow_alpha is not None and layout.shadow_color is not None:
-        shade = np.array(shadow_rgb(layout.shadow_color, fill), np.float32)
-        s = layout.shadow_alpha[:, :, None]
-        background = background * (1 - s) + shade * s
-    ink = stroke_rgb + (fill_rgb - stroke_rgb) * layout.mix[:, :, None]
-    a = layout.alpha[:, :, None]
-    return np.clip(background * (1 - a) + ink * a + 0.5, 0, 255).astype(np.uint8)
+        image = over(image, np.array(shadow_rgb(layout.shadow_color, fill), np.float32), layout.shadow_alpha)
+    image = over(image, ink(layout.mix), layout.alpha)
+    return np.clip(image + 0.5, 0, 255).astype(np.uint8)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from synthocr.recipe import GeometryConfig, Recipe
-from synthocr.synth.colors import color_luma, draw_color, hex_to_rgb
+from synthocr.synth.colors import color_luma, draw_color, hex_to_rgb, weighted
 
 
 @dataclass
@@ -101,9 +101,7 @@ def draw_shadow(rng: np.random.Generator, recipe: Recipe, meta: dict[str, Any]) 
     if rng.random() >= config.p:
         meta["shadow"] = None
         return None
-    directions = list(SHADOW_DIRECTIONS)
-    probs = np.array(list(SHADOW_DIRECTIONS.values()))
-    dx, dy = directions[int(rng.choice(len(directions), p=probs / probs.sum()))]
+    dx, dy = weighted(rng, SHADOW_DIRECTIONS)
     offset = int(rng.integers(config.offset[0], config.offset[1] + 1))
     extrude = bool(rng.random() < config.extrude)
     color = draw_color(rng, config.colors)
