@@ -13,6 +13,9 @@ Image attributes (`image_*`):
 - `image_noise`: Immerkaer's (1996) estimate of the standard deviation of Gaussian noise:
   sqrt(pi / 2) / (6 (W - 2) (H - 2)) * sum |I * N| with N = [[1, -2, 1], [-2, 4, -2], [1, -2, 1]],
   a kernel that cancels smooth image structure and keeps pixel-level noise.
+- `image_char_width`: `image_aspect` over `text_length`, the width of one character in crop
+  heights (about 0.55 for plain lower case with margins; 0.3 for condensed or foreshortened
+  letters). It needs the label, so `image_attributes` leaves it out and `attributes_of` adds it.
 
 Contrast, sharpness, colourfulness and noise are measured after scaling the image to
 `MEASURE_HEIGHT` pixels (the model's input height), keeping its aspect ratio: the model sees
@@ -32,10 +35,12 @@ import cv2
 import numpy as np
 
 MEASURE_HEIGHT = 32
-IMAGE_ATTRIBUTES = (
+PIXEL_ATTRIBUTES = (
     "image_width", "image_height", "image_aspect", "image_brightness", "image_contrast", "image_sharpness",
     "image_colourfulness", "image_noise",
 )
+CHAR_WIDTH = "image_char_width"
+IMAGE_ATTRIBUTES = PIXEL_ATTRIBUTES + (CHAR_WIDTH,)
 TEXT_ATTRIBUTES = ("text_length", "text_case", "text_has_digits")
 ATTRIBUTE_COLUMNS = IMAGE_ATTRIBUTES + TEXT_ATTRIBUTES
 NUMERIC_ATTRIBUTES = IMAGE_ATTRIBUTES + ("text_length",)
@@ -121,7 +126,8 @@ def noise_sigma(grey_image: np.ndarray) -> float:
 
 
 def image_attributes(image: np.ndarray) -> dict[str, float]:
-    """The `image_*` attributes of an RGB (H x W x 3) or grey (H x W) image with values 0-255.
+    """The `image_*` attributes of an RGB (H x W x 3) or grey (H x W) image with values 0-255, but
+    `image_char_width`, which needs the label (`attributes_of`).
 
     >>> a = image_attributes(np.full((16, 64), 200, dtype=np.uint8))
     >>> a["image_aspect"], a["image_brightness"], a["image_contrast"], a["image_sharpness"]
@@ -180,9 +186,25 @@ def text_attributes(text: str) -> dict[str, Any]:
     }
 
 
+def attributes_of(rgb: np.ndarray | None, text: str) -> dict[str, Any]:
+    """Every attribute of a decoded image (None: image attributes missing) and its label.
+
+    >>> a = attributes_of(np.full((32, 80), 200, dtype=np.uint8), "EXIT2")
+    >>> a["image_aspect"], a["text_length"], a["image_char_width"]
+    (2.5, 5, 0.5)
+    >>> attributes_of(None, "EXIT2")["image_char_width"] is None
+    True
+    """
+    text_part = text_attributes(text)
+    if rgb is None:
+        return {**dict.fromkeys(IMAGE_ATTRIBUTES), **text_part}
+    image = image_attributes(rgb)
+    length = text_part["text_length"]
+    image[CHAR_WIDTH] = round(image["image_aspect"] / length, 6) if length else None
+    return {**image, **text_part}
+
+
 def sample_attributes(encoded: bytes, text: str) -> dict[str, Any]:
     """Every attribute of one sample from its encoded image and label; image attributes are None
     (missing) when the image does not decode."""
-    rgb = decode_rgb(encoded)
-    image = image_attributes(rgb) if rgb is not None else dict.fromkeys(IMAGE_ATTRIBUTES)
-    return {**image, **text_attributes(text)}
+    return attributes_of(decode_rgb(encoded), text)

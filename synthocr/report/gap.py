@@ -37,10 +37,11 @@ import pandas as pd
 
 from synthocr.dataset.schema import INFO_CHARSET, INFO_SPLITS, SPLIT_COUNT, SPLITS
 from synthocr.errors import UserError
-from synthocr.report.attributes import IMAGE_ATTRIBUTES, NUMERIC_ATTRIBUTES, decode_rgb, image_attributes, text_attributes
+from synthocr.report.attributes import IMAGE_ATTRIBUTES, NUMERIC_ATTRIBUTES, attributes_of, decode_rgb
 from synthocr.report.gap_text import text_gaps
 
-LOG_SCALE = ("image_width", "image_height", "image_aspect", "image_sharpness", "image_noise", "image_colourfulness")
+LOG_SCALE = ("image_width", "image_height", "image_aspect", "image_char_width", "image_sharpness", "image_noise",
+             "image_colourfulness")
 CATEGORICAL = ("text_case", "text_has_digits")
 LARGE_GAP = 0.25
 DATASET, REAL = "GapRequest.dataset", "GapRequest.real"  # how errors name the two sides (the CLI: DATASET, REAL)
@@ -62,6 +63,8 @@ HINTS: dict[tuple[str, str], str] = {
     ("image_colourfulness", "lower"): "real crops are greyer: favour grey inks in `colors.text` and `backgrounds.kinds.plain`",
     ("image_aspect", "higher"): "real crops are wider for their height: longer words in `text.sources`, wider `geometry.margins` or `geometry.character_spacing`",
     ("image_aspect", "lower"): "real crops are narrower for their height: shorter words in `text.sources`, smaller `geometry.margins`",
+    ("image_char_width", "lower"): "real letters are narrower for the crop's height (condensed faces, words seen at an angle): lower the narrow end of `geometry.stretch`, weight `category:condensed` up in `fonts.weights`, less `geometry.character_spacing`",
+    ("image_char_width", "higher"): "real letters are wider for the crop's height: raise the wide end of `geometry.stretch`, more `geometry.character_spacing` or `geometry.margins`",
     ("image_width", "higher"): "informational: sizes differ before the model rescales every crop to its height; compare image_aspect",
     ("image_width", "lower"): "informational: sizes differ before the model rescales every crop to its height; compare image_aspect",
     ("image_height", "higher"): "real crops are larger and get downscaled: `augment` Downscale p and ImageCompression p imitate the resampling",
@@ -159,18 +162,20 @@ def _read_synthetic(request: GapRequest, rng: np.random.Generator) -> tuple[Side
     for file in files:
         for payload in read_records(file, verify=False):
             record = decode_example(payload)
-            row: dict[str, Any] = dict(text_attributes(record.text), text=record.text)
-            if index in chosen or not total:
-                rgb = decode_rgb(record.image)
-                if rgb is not None:
-                    row.update(image_attributes(rgb))
-            rows.append(row)
+            rows.append(_row(record, index in chosen or not total))
             index += 1
     if not rows:
         raise UserError(f"{DATASET} {data}: the shards hold no samples", params=(DATASET,))
     frame = pd.DataFrame(rows)
     measured = int(frame[IMAGE_ATTRIBUTES[0]].notna().sum()) if IMAGE_ATTRIBUTES[0] in frame else 0
     return Side(data.name or str(data), frame, len(frame), measured), str(info.get(INFO_CHARSET, ""))
+
+
+def _row(record: Any, measure: bool) -> dict[str, Any]:
+    """A record's text attributes, and its image attributes when `measure` (and it decodes)."""
+    rgb = decode_rgb(record.image) if measure else None
+    attributes = attributes_of(rgb, record.text)
+    return {**{k: v for k, v in attributes.items() if v is not None}, "text": record.text}
 
 
 def _read_real(path: Path, request: GapRequest, rng: np.random.Generator) -> Side:
@@ -183,12 +188,7 @@ def _read_real(path: Path, request: GapRequest, rng: np.random.Generator) -> Sid
     picked = set(rng.choice(len(records), size=min(request.max_images, len(records)), replace=False).tolist())
     rows = []
     for i, record in enumerate(records):
-        row: dict[str, Any] = dict(text_attributes(record.text), text=record.text)
-        if i in picked:
-            rgb = decode_rgb(record.image)
-            if rgb is not None:
-                row.update(image_attributes(rgb))
-        rows.append(row)
+        rows.append(_row(record, i in picked))
     frame = pd.DataFrame(rows)
     return Side(name, frame, len(frame), int(frame[IMAGE_ATTRIBUTES[0]].notna().sum()) if IMAGE_ATTRIBUTES[0] in frame else 0)
 

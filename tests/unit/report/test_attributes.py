@@ -8,6 +8,7 @@ import pytest
 
 from synthocr.report.attributes import (
     ATTRIBUTE_COLUMNS,
+    attributes_of,
     case_class,
     colourfulness,
     decode_rgb,
@@ -98,3 +99,12 @@ def test_sample_attributes_from_png_bytes_and_undecodable_bytes():
     assert decode_rgb(b"not an image") is None
     broken = sample_attributes(b"not an image", "abc")
     assert broken["image_sharpness"] is None and broken["text_length"] == 3
+
+
+def test_char_width_is_the_aspect_per_character_and_missing_without_text_or_image():
+    wide = attributes_of(np.full((32, 96), 255, np.uint8), "ABC")   # 96 / 32 / 3 characters
+    narrow = attributes_of(np.full((32, 96), 255, np.uint8), "ABCDEFGH")
+    assert wide["image_char_width"] == 1.0 and narrow["image_char_width"] == 0.375
+    assert attributes_of(np.full((32, 96), 255, np.uint8), "")["image_char_width"] is None
+    assert attributes_of(None, "ABC")["image_char_width"] is None
+    assert set(wide) == set(ATTRIBUTE_COLUMNS)

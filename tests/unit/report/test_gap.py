@@ -51,6 +51,14 @@ def test_attribute_table_ranks_the_largest_gap_first_with_its_hint() -> None:
     assert case["kind"] == "categorical" and case["distance"] == 0.0 and case["hint"] == ""
 
 
+def test_narrower_real_letters_rank_first_and_point_at_the_stretch() -> None:
+    synthetic = Side("synth", pd.DataFrame({"image_char_width": [0.5, 0.55, 0.6, 0.65], "text": ["w"] * 4}), 4, 4)
+    real = Side("condensed", pd.DataFrame({"image_char_width": [0.2, 0.25, 0.3, 0.5], "text": ["w"] * 4}), 4, 4)
+    first = attribute_table(synthetic, [real]).iloc[0]
+    assert first["attribute"] == "image_char_width" and first["direction"] == "real lower"
+    assert "geometry.stretch" in first["hint"]
+
+
 def test_errors_name_the_request_field_and_the_cli_spells_the_argument(tmp_path: Path) -> None:
     with pytest.raises(UserError) as caught:
         run_gap(GapRequest(tmp_path, ()))
