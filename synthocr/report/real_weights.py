@@ -23,6 +23,10 @@ recipe components those attributes map to. Errors are counted in the benchmark c
   crops (lowest `image_brightness`) multiplies the weight of the light inks (`colors.text`
   entries whose mid colour has a luma of at least `LIGHT_LUMA`) and of the dark plain
   backgrounds (`backgrounds.plain` entries below `DARK_LUMA`).
+- Narrow letters (`geometry.stretch`): the same ratio for the third of the crops whose characters
+  are narrowest for their height (lowest `image_char_width`: condensed faces, words seen at an
+  angle) divides the narrow end of the stretch range by its square root (a ratio of 2: 0.65 ->
+  0.46), never below `STRETCH_FLOOR` nor above the wide end.
 - Word length (`text.sources`): the recipe's words should not be longer than real ones (the gap
   analysis finds real scene words short: a median of 5 characters). Word lists and random sources
   get a `max_length` of the real words' `LENGTH_QUANTILE` quantile when theirs is unset or above it;
@@ -47,7 +51,7 @@ import pandas as pd
 from synthocr.errors import UserError
 from synthocr.metrics import benchmark_match
 from synthocr.predictions import PREDICTION, REQUIRED, TEXT
-from synthocr.report.attributes import case_class
+from synthocr.report.attributes import CHAR_WIDTH, case_class
 from synthocr.report.predictions_check import open_predictions
 from synthocr.report.weights import error_factors
 
@@ -59,6 +63,7 @@ CASE_KEYS = ("none", "lower", "upper", "title")
 LENGTH_QUANTILE = 0.95
 LIGHT_LUMA = 160
 DARK_LUMA = 96
+STRETCH_FLOOR = 0.4
 WRONG = "wrong"  # the column read_real_predictions adds: misread in the benchmark convention
 _CASE_TO_RECIPE = {"lower": "lower", "upper": "upper", "title": "title", "mixed": "none", "none": "none"}
 
@@ -79,6 +84,7 @@ class RealAdjustment:
     case: dict[str, float] | None = None
     transform_factors: dict[str, float] = field(default_factory=dict)
     dark_factor: float = 1.0
+    narrow_factor: float = 1.0
     max_length: int | None = None
     notes: list[str] = field(default_factory=list)
     samples: int = 0
@@ -175,7 +181,23 @@ def real_adjustment(frame: pd.DataFrame, min_samples: int = MIN_SAMPLES) -> Real
             f"dark crops: light inks in colors.text and dark backgrounds.plain weights x{adjustment.dark_factor:g} "
             "(errors of the darkest third of image_brightness over all errors)"
         )
+    if CHAR_WIDTH in frame.columns and frame[CHAR_WIDTH].notna().any():
+        adjustment.narrow_factor = condition_ratio(frame[CHAR_WIDTH], frame[WRONG], "low")
+        adjustment.notes.append(
+            f"narrow letters: geometry.stretch's narrow end / sqrt({adjustment.narrow_factor:g}) "
+            f"(errors of the lowest third of {CHAR_WIDTH} over all errors)"
+        )
     return adjustment
+
+
+def stretched(stretch: tuple[float, float], factor: float) -> tuple[float, float]:
+    """The stretch range with its narrow end divided by sqrt(factor), kept in [STRETCH_FLOOR, wide end].
+
+    >>> stretched((0.65, 1.2), 2.0), stretched((0.65, 1.2), 0.5), stretched((1.0, 1.0), 2.0)
+    ((0.46, 1.2), (0.919, 1.2), (0.707, 1.0))
+    """
+    low, high = stretch
+    return round(float(np.clip(low / np.sqrt(factor), min(STRETCH_FLOOR, low), high)), 3), high
 
 
 def mid_luma(color: str) -> float:
@@ -238,4 +260,7 @@ def apply_real_adjustment(recipe: Any, adjustment: RealAdjustment) -> Any:
         plain = _reweighted(recipe.backgrounds.plain, lambda y: y < DARK_LUMA, adjustment.dark_factor)
         update["colors"] = colors
         update["backgrounds"] = recipe.backgrounds.model_copy(update={"plain": plain})
+    if adjustment.narrow_factor != 1.0:
+        stretch = stretched(tuple(recipe.geometry.stretch), adjustment.narrow_factor)
+        update["geometry"] = recipe.geometry.model_copy(update={"stretch": stretch})
     return recipe.model_copy(update=update)
