@@ -39,7 +39,14 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def model_metadata(charset: str, height: int, width: int, channels: int, frames: int, source: str) -> dict[str, Any]:
+_RESIZE_HOW = {
+    "pad": "to height keeping aspect, then right-padded with the last column's mean (or squeezed to width)",
+    "stretch": "to height x width whatever the aspect ratio",
+}
+
+
+def model_metadata(charset: str, height: int, width: int, channels: int, frames: int, source: str,
+                   resize: str = "pad") -> dict[str, Any]:
     """What a runtime needs beside the network: the charset, its CTC ids and the input the model expects."""
     return {
         "format": "synthocr-recognizer",
@@ -49,7 +56,7 @@ def model_metadata(charset: str, height: int, width: int, channels: int, frames:
         "input": {
             "name": "image", "layout": "NHWC", "dtype": "float32", "range": [0.0, 1.0],
             "height": height, "width": width, "channels": channels,
-            "resize": "to height keeping aspect, then right-padded with the last column's mean (or squeezed to width)",
+            "resize": resize, "resize_how": _RESIZE_HOW[resize],
         },
         "output": {"name": "logits", "frames": frames, "classes": len(charset) + 1},
         "source": source,
@@ -133,7 +140,7 @@ def export_model_file(model: str | Path, format: str, out: str | Path, overwrite
     recognizer = load_recognizer(model)
     spec = recognizer.spec
     metadata = model_metadata(recognizer.charset.chars, spec.height, spec.width, spec.channels,
-                              int(recognizer.model.output_shape[1]), str(recognizer.path))
+                              int(recognizer.model.output_shape[1]), str(recognizer.path), spec.resize)
     graph = export_graph(recognizer.model, unroll=format == "tflite")
     graph(np.zeros((1, spec.height, spec.width, spec.channels), np.float32), training=False)  # export wants a called model
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -125,4 +125,15 @@ def load_any_recognizer(path: str | Path) -> Any:
 
     runner = load_exported(path)
     shape = runner.metadata["input"]
-    return Recognizer(runner, Charset(runner.metadata["charset"]), ImageSpec(shape["height"], shape["width"], shape["channels"]), Path(path))
+    spec = ImageSpec(shape["height"], shape["width"], shape["channels"], resize=_resize_mode(shape, path))
+    return Recognizer(runner, Charset(runner.metadata["charset"]), spec, Path(path))
+
+
+def _resize_mode(shape: dict[str, Any], path: str | Path) -> str:
+    """The exported model's resize mode; exports made before the mode existed described padding in words."""
+    mode = shape.get("resize", "pad")
+    if mode in ("pad", "stretch"):
+        return mode
+    if isinstance(mode, str) and "padded" in mode:
+        return "pad"
+    raise UserError(f"{path}: metadata input.resize is {mode!r}; expected 'pad' or 'stretch'")

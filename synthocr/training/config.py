@@ -39,6 +39,9 @@ class TrainConfig(BaseModel):
     )
     height: int = Field(32, ge=16, le=128, description="input height in pixels; images are resized to it keeping their aspect ratio")
     width: int = Field(128, ge=32, le=2048, description="input width in pixels; narrower images are padded, wider ones squeezed")
+    resize: Literal["pad", "stretch"] = Field(
+        "pad", description="'pad': keep the aspect ratio and pad to the width; 'stretch': resize every image to height x width"
+    )
     channels: Literal[1, 3] = Field(1, description="1 = grayscale, 3 = RGB")
     batch_size: int = Field(64, ge=1, le=8192, description="global batch size: the samples of one step, split over the devices (MirroredStrategy, JAX DataParallel)")
     epochs: int = Field(20, ge=1, description="training epochs (an epoch is the training split's size over the batch size)")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from synthocr.errors import UserError
 from synthocr.training.charset import CHARSET_FILE, Charset
 from synthocr.training.decode import Decoded, decode_logits
 from synthocr.training.pipeline import ImageSpec
-from synthocr.training.rundir import MODEL_FILE
+from synthocr.training.rundir import CONFIG_FILE, MODEL_FILE
 
 
 @dataclass
@@ -48,7 +49,7 @@ def load_recognizer(path: str | Path) -> Recognizer:
     except Exception as err:  # a bad zip, a missing config, an unknown class...: Keras raises a dozen types
         first = (str(err).strip().splitlines() or [""])[0][:300]
         raise UserError(f"{model_path}: not a loadable Keras model ({type(err).__name__}: {first})") from None
-    spec = _input_spec(model, model_path)
+    spec = replace(_input_spec(model, model_path), resize=_resize_mode(model_path))
     output_shape = getattr(model, "output_shape", None)
     if not (isinstance(output_shape, tuple) and len(output_shape) == 3 and isinstance(output_shape[-1], int)):
         raise UserError(f"{model_path}: outputs {output_shape}; a synthocr recogniser outputs (batch, frames, classes)")
@@ -71,3 +72,21 @@ def _input_spec(model: Any, model_path: Path) -> ImageSpec:
     raise UserError(
         f"{model_path}: takes input of shape {shape}; a synthocr recogniser takes (batch, height, width, 1 or 3 channels)"
     )
+
+
+def _resize_mode(model_path: Path) -> str:
+    """How the model's images were resized in training ("pad" or "stretch"), from the run's config.json.
+
+    A model without config.json beside it (trained before the option existed, or copied alone with
+    its charset.json) was trained padded, the only mode there was.
+    """
+    path = model_path.parent / CONFIG_FILE
+    if not path.is_file():
+        return "pad"
+    try:
+        mode = json.loads(path.read_text(encoding="utf-8")).get("train", {}).get("resize", "pad")
+    except (json.JSONDecodeError, AttributeError, UnicodeDecodeError):
+        raise UserError(f"{path}: not the JSON object synthocr train writes (it says how the model resizes its input)") from None
+    if mode not in ("pad", "stretch"):
+        raise UserError(f"{path}: train.resize is {mode!r}; expected 'pad' or 'stretch'")
+    return mode

@@ -37,6 +37,7 @@ class ImageSpec:
     width: int = 128
     channels: int = 1
     model: str = DEFAULT_MODEL
+    resize: str = "pad"
 
     @property
     def time_steps(self) -> int:
@@ -83,12 +84,16 @@ class SkipCounter:
 def preprocess_image(encoded: tf.Tensor, spec: ImageSpec) -> tf.Tensor:
     """PNG or JPEG bytes -> (height, width, channels) float32 in [0, 1].
 
-    Resized to the model height keeping the aspect ratio, then padded on the right with the
-    mean of the image's last column (a background-coloured pad, not a black bar), or squeezed to
-    the model width if it is wider.
+    `spec.resize` "pad": resized to the model height keeping the aspect ratio, then padded on the
+    right with the mean of the image's last column (a background-coloured pad, not a black bar), or
+    squeezed to the model width if it is wider. "stretch": resized to the model's height and width
+    whatever its aspect ratio, so a narrow crop of a long word gets as many CTC frames as a wide one.
     """
     image = tf.io.decode_image(encoded, channels=spec.channels, expand_animations=False)
     image = tf.image.convert_image_dtype(image, tf.float32)
+    if spec.resize == "stretch":
+        image = tf.clip_by_value(tf.image.resize(image, (spec.height, spec.width), antialias=True), 0.0, 1.0)
+        return tf.ensure_shape(image, (spec.height, spec.width, spec.channels))
     shape = tf.shape(image)
 
     def resized() -> tf.Tensor:

@@ -147,7 +147,7 @@ def _prepare(request: TrainRequest, placement: Placement, on_message: Callable[[
     gaps = charset_gaps(datasets, charset)
     for path, missing in gaps.items():
         on_message(f"{path}: samples with characters outside the model charset are skipped: {missing!r}")
-    spec = ImageSpec(config.height, config.width, config.channels, config.model)
+    spec = ImageSpec(config.height, config.width, config.channels, config.model, config.resize)
     plan = plan_steps(config, sum(split_count(d) for d in datasets), request.max_steps, request.schedule_steps, request.epochs_limited)
     precision = resolve_precision(config.precision, gpu_capabilities(placement))
     on_message(f"{placement.describe(config.batch_size)}; precision {precision}, {plan.steps_per_epoch} steps per epoch")

@@ -38,3 +38,20 @@ def test_the_metadata_holds_the_charset_the_input_and_the_frames() -> None:
     assert (meta["input"]["height"], meta["input"]["width"], meta["input"]["channels"]) == (32, 128, 1)
     assert meta["output"] == {"name": "logits", "frames": 31, "classes": 4}
     assert sidecar_path(Path("a/m.tflite")) == Path("a/m.tflite.json")
+    assert meta["input"]["resize"] == "pad"
+    assert model_metadata("abc", 32, 128, 1, 31, "m", resize="stretch")["input"]["resize"] == "stretch"
+
+
+def test_a_runtime_reads_the_resize_mode_and_names_a_bad_one() -> None:
+    import pytest
+
+    from synthocr.errors import UserError
+    from synthocr.export.runtime import _resize_mode
+
+    assert _resize_mode({"resize": "stretch"}, "m.onnx") == "stretch"
+    assert _resize_mode({}, "m.onnx") == "pad"
+    old = "to height keeping aspect, then right-padded with the last column's mean (or squeezed to width)"
+    assert _resize_mode({"resize": old}, "m.onnx") == "pad"  # exported before the mode had a name
+    with pytest.raises(UserError) as caught:
+        _resize_mode({"resize": "squash"}, "m.onnx")
+    assert str(caught.value) == "m.onnx: metadata input.resize is 'squash'; expected 'pad' or 'stretch'"

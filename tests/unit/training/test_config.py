@@ -34,3 +34,10 @@ def test_an_unknown_model_reads_as_a_choice_between_the_registered_ones() -> Non
 def test_overrides_apply_only_the_given_values() -> None:
     config = TrainConfig(epochs=4).with_overrides(batch_size=16, precision=None)
     assert (config.epochs, config.batch_size, config.precision) == (4, 16, "auto")
+
+
+def test_an_unknown_resize_mode_is_one_named_line() -> None:
+    assert TrainConfig(resize="stretch").resize == "stretch"
+    with pytest.raises(UserError) as caught:
+        TrainConfig().with_overrides(resize="squash")
+    assert str(caught.value) == "command line: resize: Input should be 'pad' or 'stretch' (got 'squash')"

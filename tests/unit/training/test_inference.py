@@ -29,3 +29,29 @@ def test_a_file_that_is_not_a_keras_model(tmp_path: Path) -> None:
     Charset("ab").save(tmp_path)
     with pytest.raises(UserError, match="not a loadable Keras model"):
         load_recognizer(tmp_path)
+
+
+def test_the_resize_mode_comes_from_the_runs_config(tmp_path: Path) -> None:
+    from synthocr.training.inference import _resize_mode
+
+    model = tmp_path / "model.keras"
+    assert _resize_mode(model) == "pad"  # no config.json: trained before the option, padded
+    (tmp_path / "config.json").write_text('{"train": {"model": "crnn"}}')
+    assert _resize_mode(model) == "pad"
+    (tmp_path / "config.json").write_text('{"train": {"resize": "stretch"}}')
+    assert _resize_mode(model) == "stretch"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"train": {"resize": "squash"}}', "train.resize is 'squash'; expected 'pad' or 'stretch'"),
+    ("{not json", "not the JSON object synthocr train writes"),
+    ('["a list"]', "not the JSON object synthocr train writes"),
+])
+def test_a_bad_config_beside_the_model_is_one_named_line(tmp_path: Path, text: str, message: str) -> None:
+    from synthocr.training.inference import _resize_mode
+
+    (tmp_path / "config.json").write_text(text)
+    with pytest.raises(UserError) as caught:
+        _resize_mode(tmp_path / "model.keras")
+    assert str(caught.value).startswith(f"{tmp_path / 'config.json'}: ")
+    assert message in str(caught.value)

@@ -49,6 +49,17 @@ def test_an_image_at_the_model_height_keeps_its_pixels_and_is_padded_with_its_la
     np.testing.assert_allclose(out[:, 40:], 200 / 255.0, atol=1e-6)
 
 
+def test_stretch_fills_the_width_whatever_the_aspect_ratio() -> None:
+    array = np.full((32, 40), 255, np.uint8)
+    array[:, :20] = 0  # left half black, right half white
+    out = preprocess_image(_png(array), ImageSpec(resize="stretch")).numpy()[..., 0]
+    assert out.shape == (32, 128)
+    np.testing.assert_allclose(out[:, :60], 0.0, atol=1e-6)  # the black half now spans 64 columns
+    np.testing.assert_allclose(out[:, 68:], 1.0, atol=1e-6)
+    wide = preprocess_image(_png(np.zeros((16, 400), np.uint8)), ImageSpec(resize="stretch")).numpy()
+    assert wide.shape == (32, 128, 1)
+
+
 def test_label_encoder_pads_and_flags_unusable_labels() -> None:
     from synthocr.training.pipeline import LabelEncoder
 
