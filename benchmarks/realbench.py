@@ -8,6 +8,7 @@ demo's learning rate and warm-up, the cosine schedule ending at the step budget.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -75,16 +76,40 @@ def trained(recipe: Any, data: Path, steps: int, work: Path, label: str) -> Path
     from synthocr.demo import _train_config
     from synthocr.training.train import TrainData, TrainRequest, train
 
-    run = work / f"run-{data.name}-{steps}"
+    config = _train_config(recipe)
+    run = work / f"run-{data.name}-{steps}{_train_suffix(config)}"
     if (run / "model.keras").is_file():
         print(f"[{label}] run {run} (reused)", flush=True)
         return run / "model.keras"
     print(f"[{label}] training crnn-small for {steps} steps into {run}", flush=True)
     resume = (run / "checkpoints" / "last.keras").is_file()
-    result = train(TrainRequest(config=_train_config(recipe), data=(TrainData(data),), run_dir=run, max_steps=steps,
+    result = train(TrainRequest(config=config, data=(TrainData(data),), run_dir=run, max_steps=steps,
                                 schedule_steps=steps, epochs_limited=False, resume=resume, verbose=2),
                    on_message=lambda m: print(f"  {m}", flush=True))
     return result.model_path
+
+
+def _train_suffix(config: Any) -> str:
+    """'' for the demo's training; else a short hash of what the recipe's train: section changed,
+    so recipes that differ only there share their dataset but not their run."""
+    import hashlib
+
+    from synthocr.training.config import TrainConfig
+
+    demo = _demo_defaults(TrainConfig)
+    changed = {k: v for k, v in config.model_dump().items() if v != demo[k]}
+    if not changed:
+        return ""
+    return "-t" + hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def _demo_defaults(config_class: Any) -> dict[str, Any]:
+    from synthocr.demo import _train_config
+
+    class Bare:  # a recipe with no train: section
+        train_config = config_class()
+
+    return _train_config(Bare).model_dump()
 
 
 def score_real(model: Path, sets: dict[str, Path], out_dir: Path) -> dict[str, dict[str, float]]:
