@@ -64,7 +64,11 @@ def dataset_for(recipe: Any, count: int, work: Path, workers: int, label: str) -
     from synthocr.dataset.generate import GenerateOptions, generate
 
     recipe = with_demo_splits(recipe, count)
-    out = work / f"data-{label}-{recipe.digest()[:10]}-{count}"
+    digest = recipe.digest()[:10]
+    out = work / f"data-{label}-{digest}-{count}"
+    same = sorted(work.glob(f"data-*-{digest}-{count}"))  # the same data under another recipe file's name
+    if not out.exists() and same:
+        out = same[0]
     resume = out.is_dir() and any(out.iterdir())
     print(f"[{label}] dataset {out} ({'reused' if resume else 'generating'} {count:,} samples)", flush=True)
     generate(recipe, GenerateOptions(out_dir=out, count=None, workers=workers, resume=resume))
