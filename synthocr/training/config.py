@@ -37,8 +37,8 @@ class TrainConfig(BaseModel):
     model: str = Field(
         DEFAULT_MODEL, description="architecture: " + " or ".join(f"{n!r} ({f.description})" for n, f in FAMILIES.items())
     )
-    height: int = Field(32, ge=16, le=128, description="input height in pixels; images are resized to it keeping their aspect ratio")
-    width: int = Field(128, ge=32, le=2048, description="input width in pixels; narrower images are padded, wider ones squeezed")
+    height: int = Field(32, ge=16, le=128, description="input height in pixels; images are resized to it (keeping their aspect ratio unless resize is stretch)")
+    width: int = Field(128, ge=32, le=2048, description="input width in pixels; narrower images are padded, wider ones squeezed (stretch: every image resized to it)")
     resize: Literal["pad", "stretch"] = Field(
         "pad", description="'pad': keep the aspect ratio and pad to the width; 'stretch': resize every image to height x width"
     )
