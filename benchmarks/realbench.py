@@ -97,23 +97,16 @@ def _train_suffix(config: Any) -> str:
     """'' for the demo's training; else a short hash of what the recipe's train: section changed,
     so recipes that differ only there share their dataset but not their run."""
     import hashlib
+    from types import SimpleNamespace
 
+    from synthocr.demo import _train_config
     from synthocr.training.config import TrainConfig
 
-    demo = _demo_defaults(TrainConfig)
+    demo = _train_config(SimpleNamespace(train_config=TrainConfig())).model_dump()  # a recipe without train:
     changed = {k: v for k, v in config.model_dump().items() if v != demo[k]}
     if not changed:
         return ""
     return "-t" + hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:8]
-
-
-def _demo_defaults(config_class: Any) -> dict[str, Any]:
-    from synthocr.demo import _train_config
-
-    class Bare:  # a recipe with no train: section
-        train_config = config_class()
-
-    return _train_config(Bare).model_dump()
 
 
 def score_real(model: Path, sets: dict[str, Path], out_dir: Path) -> dict[str, dict[str, float]]:

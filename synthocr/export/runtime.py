@@ -131,8 +131,10 @@ def load_any_recognizer(path: str | Path) -> Any:
 
 def _resize_mode(shape: dict[str, Any], path: str | Path) -> str:
     """The exported model's resize mode; exports made before the mode existed described padding in words."""
+    from synthocr.training.pipeline import RESIZE_MODES
+
     mode = shape.get("resize", "pad")
-    if mode in ("pad", "stretch"):
+    if mode in RESIZE_MODES:
         return mode
     if isinstance(mode, str) and "padded" in mode:
         return "pad"

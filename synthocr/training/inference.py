@@ -12,7 +12,7 @@ import numpy as np
 from synthocr.errors import UserError
 from synthocr.training.charset import CHARSET_FILE, Charset
 from synthocr.training.decode import Decoded, decode_logits
-from synthocr.training.pipeline import ImageSpec
+from synthocr.training.pipeline import RESIZE_MODES, ImageSpec
 from synthocr.training.rundir import CONFIG_FILE, MODEL_FILE
 
 
@@ -87,6 +87,6 @@ def _resize_mode(model_path: Path) -> str:
         mode = json.loads(path.read_text(encoding="utf-8")).get("train", {}).get("resize", "pad")
     except (json.JSONDecodeError, AttributeError, UnicodeDecodeError):
         raise UserError(f"{path}: not the JSON object synthocr train writes (it says how the model resizes its input)") from None
-    if mode not in ("pad", "stretch"):
+    if mode not in RESIZE_MODES:
         raise UserError(f"{path}: train.resize is {mode!r}; expected 'pad' or 'stretch'")
     return mode
