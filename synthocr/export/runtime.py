@@ -131,11 +131,11 @@ def load_any_recognizer(path: str | Path) -> Any:
 
 def _resize_mode(shape: dict[str, Any], path: str | Path) -> str:
     """The exported model's resize mode; exports made before the mode existed described padding in words."""
-    from synthocr.training.pipeline import RESIZE_MODES
+    from synthocr.training.config import RESIZE_CHOICES, RESIZE_MODES
 
     mode = shape.get("resize", "pad")
     if mode in RESIZE_MODES:
         return mode
     if isinstance(mode, str) and "padded" in mode:
         return "pad"
-    raise UserError(f"{path}: metadata input.resize is {mode!r}; expected 'pad' or 'stretch'")
+    raise UserError(f"{path}: metadata input.resize is {mode!r}; expected {RESIZE_CHOICES}")

@@ -6,13 +6,16 @@ which validates again, so a bad flag fails as clearly as a bad recipe key.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from synthocr.errors import UserError
 from synthocr.training.models import DEFAULT_MODEL, FAMILIES, frame_count, model_family
+
+ResizeMode = Literal["pad", "stretch"]  # how preprocess_image fits an image to the model input
+RESIZE_MODES: tuple[str, ...] = get_args(ResizeMode)
 
 
 def _choices(names: list[str]) -> str:
@@ -23,6 +26,9 @@ def _choices(names: list[str]) -> str:
     """
     quoted = [repr(n) for n in names]
     return " or ".join([", ".join(quoted[:-1]), quoted[-1]]) if len(quoted) > 1 else quoted[0]
+
+
+RESIZE_CHOICES = _choices(list(RESIZE_MODES))  # "'pad' or 'stretch'", for error lines
 
 
 class TrainConfig(BaseModel):
@@ -39,7 +45,7 @@ class TrainConfig(BaseModel):
     )
     height: int = Field(32, ge=16, le=128, description="input height in pixels; images are resized to it (keeping their aspect ratio unless resize is stretch)")
     width: int = Field(128, ge=32, le=2048, description="input width in pixels; narrower images are padded, wider ones squeezed (stretch: every image resized to it)")
-    resize: Literal["pad", "stretch"] = Field(
+    resize: ResizeMode = Field(
         "pad", description="'pad': keep the aspect ratio and pad to the width; 'stretch': resize every image to height x width"
     )
     channels: Literal[1, 3] = Field(1, description="1 = grayscale, 3 = RGB")

@@ -12,7 +12,8 @@ import numpy as np
 from synthocr.errors import UserError
 from synthocr.training.charset import CHARSET_FILE, Charset
 from synthocr.training.decode import Decoded, decode_logits
-from synthocr.training.pipeline import RESIZE_MODES, ImageSpec
+from synthocr.training.config import RESIZE_CHOICES, RESIZE_MODES
+from synthocr.training.pipeline import ImageSpec
 from synthocr.training.rundir import CONFIG_FILE, MODEL_FILE
 
 
@@ -88,5 +89,5 @@ def _resize_mode(model_path: Path) -> str:
     except (json.JSONDecodeError, AttributeError, UnicodeDecodeError):
         raise UserError(f"{path}: not the JSON object synthocr train writes (it says how the model resizes its input)") from None
     if mode not in RESIZE_MODES:
-        raise UserError(f"{path}: train.resize is {mode!r}; expected 'pad' or 'stretch'")
+        raise UserError(f"{path}: train.resize is {mode!r}; expected {RESIZE_CHOICES}")
     return mode

@@ -23,9 +23,6 @@ SKIP_REASONS = ("unknown_character", "too_long")
 _FEATURES = {key: tf.io.FixedLenFeature([], tf.string, default_value="") for key in BYTES_KEYS}
 
 
-RESIZE_MODES = ("pad", "stretch")  # how preprocess_image fits an image to the model input
-
-
 @dataclass(frozen=True)
 class ImageSpec:
     """The model input: every image becomes (height, width, channels) float32 in [0, 1].
