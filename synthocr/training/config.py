@@ -48,6 +48,10 @@ class TrainConfig(BaseModel):
     resize: ResizeMode = Field(
         "pad", description="'pad': keep the aspect ratio and pad to the width; 'stretch': resize every image to height x width"
     )
+    width_jitter: tuple[float, float] | None = Field(
+        None, description="training only: each image's width scaled by a factor drawn log-uniformly from [low, high] every "
+        "time it is read, before the resize (pad mode): the same word at other letter widths each epoch; None: off"
+    )
     channels: Literal[1, 3] = Field(1, description="1 = grayscale, 3 = RGB")
     batch_size: int = Field(64, ge=1, le=8192, description="global batch size: the samples of one step, split over the devices (MirroredStrategy, JAX DataParallel)")
     epochs: int = Field(20, ge=1, description="training epochs (an epoch is the training split's size over the batch size)")
@@ -75,8 +79,17 @@ class TrainConfig(BaseModel):
             raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": _choices(list(FAMILIES))})
         return name
 
+    @field_validator("width_jitter")
+    @classmethod
+    def _jitter_range(cls, bounds: tuple[float, float] | None) -> tuple[float, float] | None:
+        if bounds is not None and not 0.25 <= bounds[0] <= bounds[1] <= 4.0:
+            raise ValueError("width_jitter should be [low, high] with 0.25 <= low <= high <= 4")
+        return bounds
+
     @model_validator(mode="after")
     def _input_suits_the_model(self) -> TrainConfig:
+        if self.width_jitter is not None and self.resize == "stretch":
+            raise ValueError("width_jitter works on the padded width; with resize: stretch every image fills the width anyway")
         problem = model_family(self.model).check_input(self.height, self.width)
         if problem is not None:
             raise ValueError(problem)

@@ -8,6 +8,7 @@ and counted in a `SkipCounter`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,13 +82,14 @@ class SkipCounter:
         return {reason: int(v.numpy()) for reason, v in self._counts.items() if int(v.numpy())}
 
 
-def preprocess_image(encoded: tf.Tensor, spec: ImageSpec) -> tf.Tensor:
+def preprocess_image(encoded: tf.Tensor, spec: ImageSpec, width_factor: tf.Tensor | None = None) -> tf.Tensor:
     """PNG or JPEG bytes -> (height, width, channels) float32 in [0, 1].
 
     `spec.resize` "pad": resized to the model height keeping the aspect ratio, then padded on the
     right with the mean of the image's last column (a background-coloured pad, not a black bar), or
     squeezed to the model width if it is wider. "stretch": resized to the model's height and width
     whatever its aspect ratio, so a narrow crop of a long word gets as many CTC frames as a wide one.
+    `width_factor` (pad mode, training's `width_jitter`) scales the resized width before the pad.
     """
     image = tf.io.decode_image(encoded, channels=spec.channels, expand_animations=False)
     image = tf.image.convert_image_dtype(image, tf.float32)
@@ -96,15 +98,18 @@ def preprocess_image(encoded: tf.Tensor, spec: ImageSpec) -> tf.Tensor:
         return tf.ensure_shape(image, (spec.height, spec.width, spec.channels))
     shape = tf.shape(image)
 
-    def resized() -> tf.Tensor:
-        scaled = tf.cast(shape[1], tf.float32) * spec.height / tf.cast(tf.maximum(shape[0], 1), tf.float32)
+    def resized(factor: tf.Tensor | float = 1.0) -> tf.Tensor:
+        scaled = tf.cast(shape[1], tf.float32) * spec.height / tf.cast(tf.maximum(shape[0], 1), tf.float32) * factor
         new_width = tf.clip_by_value(tf.cast(tf.round(scaled), tf.int32), 1, spec.width)
         return tf.clip_by_value(tf.image.resize(image, (spec.height, new_width), antialias=True), 0.0, 1.0)
 
-    # Images generated at the model height (the usual case) need no resampling: skipping the
-    # identity resize makes the pipeline 1.5-2x faster on 2 cores (benchmarks/bench_train.py).
-    fits = (shape[0] == spec.height) & (shape[1] <= spec.width)
-    image = tf.cond(fits, lambda: image, resized)
+    if width_factor is not None:
+        image = resized(width_factor)
+    else:
+        # Images generated at the model height (the usual case) need no resampling: skipping the
+        # identity resize makes the pipeline 1.5-2x faster on 2 cores (benchmarks/bench_train.py).
+        fits = (shape[0] == spec.height) & (shape[1] <= spec.width)
+        image = tf.cond(fits, lambda: image, resized)
     new_width = tf.shape(image)[1]
     fill = tf.reduce_mean(image[:, -1:, :], axis=[0, 1], keepdims=True)
     pad = tf.ones((spec.height, spec.width - new_width, spec.channels), tf.float32) * fill
@@ -160,13 +165,15 @@ def training_dataset(
     shuffle_buffer: int,
     seed: int,
     skips: SkipCounter,
+    width_jitter: tuple[float, float] | None = None,
 ) -> tf.data.Dataset:
     """An endless, shuffled mix of the sources as batches of (images, labels).
 
     Each source is interleaved over its shards, shuffled as serialised records and repeated;
     sources are mixed by weight, then parsed and decoded in parallel, filtered, batched and
     prefetched. Batches are always full (`drop_remainder`): the stream is endless, and a fixed
-    batch shape is what a multi-device step splits evenly.
+    batch shape is what a multi-device step splits evenly. `width_jitter` (low, high): each
+    image's width is scaled by a factor drawn log-uniformly from it, anew on every read.
     """
     encoder = LabelEncoder(charset, spec.time_steps)
     streams = []
@@ -190,7 +197,11 @@ def training_dataset(
         return features[KEY_IMAGE], labels, status
 
     def decode(encoded: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
-        return preprocess_image(encoded, spec), labels
+        if width_jitter is None:
+            return preprocess_image(encoded, spec), labels
+        log_low, log_high = math.log(width_jitter[0]), math.log(width_jitter[1])
+        factor = tf.exp(tf.random.uniform([], log_low, log_high, seed=seed))
+        return preprocess_image(encoded, spec, factor), labels
 
     # Labels are checked before images are decoded, so dropped samples cost no decoding.
     usable = mixed.map(parse, num_parallel_calls=AUTOTUNE, deterministic=False)

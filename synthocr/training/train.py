@@ -153,7 +153,7 @@ def _prepare(request: TrainRequest, placement: Placement, on_message: Callable[[
     on_message(f"{placement.describe(config.batch_size)}; precision {precision}, {plan.steps_per_epoch} steps per epoch")
     skips = SkipCounter()
     train_data = training_dataset(host_sources(datasets, placement), charset, spec, placement.host_batch(config.batch_size),
-                                  config.shuffle_buffer, config.seed, skips)
+                                  config.shuffle_buffer, config.seed, skips, config.width_jitter)
     val = val_files(request.data[0])
     val_data = labelled_dataset(val, charset, spec, config.batch_size, SkipCounter(), limit=config.val_samples).cache() if val else None
     if val_data is None:

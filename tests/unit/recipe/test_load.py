@@ -38,6 +38,14 @@ def test_errors_name_the_key_path(data: object, message: str) -> None:
     assert message in str(caught.value)
 
 
+def test_a_bad_train_section_is_named_when_training_reads_it() -> None:
+    recipe = recipe_from_dict({**MINIMAL, "train": {"width_jitter": [3, 1]}}, source="r.yaml")
+    with pytest.raises(UserError) as caught:
+        recipe.train_config
+    assert str(caught.value) == ("r.yaml: train.width_jitter: width_jitter should be [low, high] "
+                                 "with 0.25 <= low <= high <= 4 (got [3, 1])")
+
+
 def test_paths_resolve_against_the_recipe_folder(tmp_path: Path) -> None:
     recipe = recipe_from_dict({"text": {"sources": [{"path": "w.txt"}, {"path": "trdg:en"}]}, "fonts": {"dirs": ["f"]}},
                               base_dir=tmp_path)

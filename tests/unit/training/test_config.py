@@ -41,3 +41,14 @@ def test_an_unknown_resize_mode_is_one_named_line() -> None:
     with pytest.raises(UserError) as caught:
         TrainConfig().with_overrides(resize="squash")
     assert str(caught.value) == "command line: resize: Input should be 'pad' or 'stretch' (got 'squash')"
+
+
+def test_width_jitter_is_a_range_around_the_width_and_needs_the_pad_mode() -> None:
+    assert TrainConfig().width_jitter is None
+    assert TrainConfig(width_jitter=[0.8, 1.25]).width_jitter == (0.8, 1.25)
+    with pytest.raises(UserError) as caught:
+        TrainConfig().with_overrides(where="r.yaml: train", width_jitter=[1.5, 0.8])
+    assert str(caught.value) == ("r.yaml: train: width_jitter: Value error, width_jitter should be [low, high] "
+                                 "with 0.25 <= low <= high <= 4 (got [1.5, 0.8])")
+    with pytest.raises(UserError, match=r"^command line: train: Value error, width_jitter works on the padded width"):
+        TrainConfig().with_overrides(width_jitter=(0.8, 1.2), resize="stretch")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -82,3 +83,46 @@ def test_records_are_parsed_with_the_byte_keys_records_declares() -> None:
 def test_the_spec_asks_its_model_family_for_the_frames() -> None:
     assert [ImageSpec(width=w).time_steps for w in (128, 256)] == [31, 63]
     assert ImageSpec(32, 128, 1, "crnn-small").time_steps == 31
+
+
+def test_a_width_factor_scales_the_word_before_the_pad() -> None:
+    array = np.full((32, 40), 255, np.uint8)
+    array[:, :20] = 0  # left half black
+    wider = preprocess_image(_png(array), ImageSpec(), tf.constant(1.5)).numpy()[..., 0]
+    narrower = preprocess_image(_png(array), ImageSpec(), tf.constant(0.5)).numpy()[..., 0]
+    np.testing.assert_allclose(wider[:, :29], 0.0, atol=1e-6)  # 20 black columns became 30
+    np.testing.assert_allclose(wider[:, 31:], 1.0, atol=1e-6)  # then white, and the white pad
+    np.testing.assert_allclose(narrower[:, :9], 0.0, atol=1e-6)  # 10 black columns
+    np.testing.assert_allclose(narrower[:, 11:], 1.0, atol=1e-6)
+    squeezed = preprocess_image(_png(np.zeros((32, 120), np.uint8)), ImageSpec(), tf.constant(2.0)).numpy()
+    assert squeezed.shape == (32, 128, 1)  # past the model width it is squeezed, as a wide word is
+
+
+def _shard(path: Path, array: np.ndarray, text: str) -> str:
+    from synthocr.dataset.records import Record, encode_example
+
+    buffer = io.BytesIO()
+    Image.fromarray(array).save(buffer, format="PNG")
+    record = Record("0", buffer.getvalue(), "png", array.shape[0], array.shape[1], text, "f", "synth", 0)
+    with tf.io.TFRecordWriter(str(path)) as writer:
+        writer.write(encode_example(record))
+    return str(path)
+
+
+def _dark_columns(images: np.ndarray) -> list[int]:
+    return [int((image[16, :, 0] < 0.5).sum()) for image in images]
+
+
+def test_width_jitter_draws_a_new_width_each_time_a_record_is_read(tmp_path: Path) -> None:
+    from synthocr.training.pipeline import SkipCounter, WeightedSource, training_dataset
+
+    array = np.full((32, 40), 255, np.uint8)
+    array[:, :20] = 0
+    files = (_shard(tmp_path / "a.tfrecord", array, "ab"),)
+    args = ([WeightedSource(files)], Charset("ab"), ImageSpec(), 16, 10, 0, SkipCounter())
+    plain, _ = next(iter(training_dataset(*args)))
+    jittered, labels = next(iter(training_dataset(*args, width_jitter=(0.7, 1.4))))
+    assert set(_dark_columns(plain.numpy())) == {20}
+    widths = _dark_columns(jittered.numpy())
+    assert len(set(widths)) > 3 and min(widths) >= 13 and max(widths) <= 29  # 20 x [0.7, 1.4], rounded
+    assert labels.numpy()[0].tolist()[:2] == [1, 2]  # the label is the word's whatever its width
