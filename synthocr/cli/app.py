@@ -52,6 +52,7 @@ FLAG_NAMES: dict[str, str] = {
     "EvalRequest.split": "--split",
     "allow_charset_mismatch=True": "--allow-charset-mismatch",
     "by": "--by",
+    "widths": "--widths",
     "GapRequest.dataset": "DATASET",
     "GapRequest.real": "REAL",
 }

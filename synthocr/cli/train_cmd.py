@@ -15,6 +15,9 @@ from synthocr.cli.app import app, user_errors
 from synthocr.errors import UserError
 from synthocr.predictions import PREDICTIONS_FILE
 
+WIDTHS_HELP = ("width factors to read each image at, keeping the most confident reading (one forward pass each), "
+               "e.g. 0.8,0.9,1,1.15,1.3; 1: as trained")
+
 
 def _quiet_tensorflow() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -105,15 +108,17 @@ def evaluate(
     batch_size: Annotated[int, typer.Option(help="images per inference batch", min=1)] = 128,
     limit: Annotated[Optional[int], typer.Option(help="evaluate at most this many samples", min=1)] = None,
     allow_charset_mismatch: Annotated[bool, typer.Option(help="score data with characters the model cannot output (as errors)")] = False,
+    widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
 ) -> None:
     """Reads every sample, writes one row per sample to a parquet file and prints word accuracy and CER."""
     _quiet_tensorflow()
+    from synthocr.training.widths import parse_widths
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from synthocr.training.evaluate import EvalRequest
     from synthocr.training.evaluate import evaluate as run_evaluation
 
-    request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit)
+    request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit, parse_widths(widths))
     with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task("evaluate", total=None)
         result = run_evaluation(request, on_progress=lambda done, total: bar.update(task, completed=done, total=total))
@@ -136,12 +141,14 @@ def predict(
     images: Annotated[list[Path], typer.Argument(help="image files")],
     beam_width: Annotated[int, typer.Option(help="0: greedy; else CTC beam search of this width", min=0)] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
+    widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
 ) -> None:
     """Prints the text and confidence of each image."""
     _quiet_tensorflow()
     from synthocr.training.predict import predict as run_prediction
+    from synthocr.training.widths import parse_widths
 
-    for p in run_prediction(model, images, beam_width):
+    for p in run_prediction(model, images, beam_width, widths=parse_widths(widths)):
         if as_json:
             typer.echo(json.dumps({"image": str(p.image), "text": p.text, "confidence": round(p.confidence, 6)}, ensure_ascii=False))
         else:

@@ -42,6 +42,7 @@ class EvalRequest:
     batch_size: int = 128
     allow_charset_mismatch: bool = False
     limit: int | None = None
+    widths: tuple[float, ...] = (1.0,)  # width factors each image is read at; the most confident reading is kept
 
 
 @dataclass
@@ -104,35 +105,44 @@ def _data_charset_and_samples(request: EvalRequest, skips: Counter) -> tuple[str
     raise UserError(f"{data}: not a dataset directory, a labels.tsv or an MJSynth root (no such file or folder)")
 
 
-def _shard_batches(files: list[str], recognizer: Any, batch_size: int, limit: int | None) -> tuple[Any, int]:
+def _image_preparation(recognizer: Any, widths: tuple[float, ...]) -> Callable[[Any], Any]:
+    """Encoded bytes -> the model's input: one image, or (widths, ...) of it at each width factor."""
+    from synthocr.training.pipeline import preprocess_image
+    from synthocr.training.widths import preprocess_at_widths
+
+    spec = recognizer.spec
+    if widths == (1.0,):
+        return lambda encoded: preprocess_image(encoded, spec)
+    return lambda encoded: preprocess_at_widths(encoded, spec, widths)
+
+
+def _shard_batches(files: list[str], prepare_image: Callable[[Any], Any], batch_size: int, limit: int | None) -> tuple[Any, int]:
     """Batches of (images, shard, index, serialised record) from shards; images that fail to decode are dropped."""
     import tensorflow as tf
 
     from synthocr.dataset import count_records
     from synthocr.dataset.records import KEY_IMAGE
-    from synthocr.training.pipeline import AUTOTUNE, indexed_shard_records, parse_record, preprocess_image
+    from synthocr.training.pipeline import AUTOTUNE, indexed_shard_records, parse_record
 
     total = count_records(files)  # a truncated shard is one line naming it and the record, not a traceback
     data = indexed_shard_records(files)
     if limit is not None:
         data = data.take(limit)
         total = min(total, limit)
-    spec = recognizer.spec
 
     def prepare(shard: tf.Tensor, index: tf.Tensor, serialized: tf.Tensor) -> tuple[tf.Tensor, ...]:
-        return preprocess_image(parse_record(serialized)[KEY_IMAGE], spec), shard, index, serialized
+        return prepare_image(parse_record(serialized)[KEY_IMAGE]), shard, index, serialized
 
     data = data.map(prepare, num_parallel_calls=AUTOTUNE).ignore_errors()
     return data.batch(batch_size).prefetch(AUTOTUNE), total
 
 
-def _record_batches(samples: Iterator[_Sample], recognizer: Any, batch_size: int, limit: int | None, kept: list[_Sample]) -> Any:
+def _record_batches(samples: Iterator[_Sample], prepare_image: Callable[[Any], Any], batch_size: int, limit: int | None,
+                    kept: list[_Sample]) -> Any:
     """Batches of (images, position in `kept`) from an iterator of samples; undecodable images are dropped."""
     import tensorflow as tf
 
-    from synthocr.training.pipeline import AUTOTUNE, preprocess_image
-
-    spec = recognizer.spec
+    from synthocr.training.pipeline import AUTOTUNE
 
     def generate() -> Iterator[tuple[int, bytes]]:
         for sample in samples:
@@ -144,7 +154,7 @@ def _record_batches(samples: Iterator[_Sample], recognizer: Any, batch_size: int
     data = tf.data.Dataset.from_generator(
         generate, output_signature=(tf.TensorSpec((), tf.int64), tf.TensorSpec((), tf.string))
     )
-    data = data.map(lambda i, encoded: (preprocess_image(encoded, spec), i), num_parallel_calls=AUTOTUNE).ignore_errors()
+    data = data.map(lambda i, encoded: (prepare_image(encoded), i), num_parallel_calls=AUTOTUNE).ignore_errors()
     return data.batch(batch_size).prefetch(AUTOTUNE)
 
 
@@ -171,8 +181,11 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
 
     from synthocr.dataset.records import decode_example
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
+    from synthocr.training.widths import check_widths, read_at_widths
 
     recognizer = load_recognizer(request.model)
+    check_widths(request.widths, recognizer.spec.resize, request.model)
+    prepare_image = _image_preparation(recognizer, request.widths)
     skips: Counter = Counter()
     kind, data_chars, samples, files = _data_charset_and_samples(request, skips)
     gaps = recognizer.charset.missing(data_chars)
@@ -186,9 +199,9 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
     rows: list[dict[str, Any]] = []
     read = 0
     if samples is None:
-        batches, total = _shard_batches(files, recognizer, request.batch_size, request.limit)
+        batches, total = _shard_batches(files, prepare_image, request.batch_size, request.limit)
         for images, shards, indices, serialized in batches:
-            decoded = recognizer.read(images, request.beam_width)
+            decoded = read_at_widths(recognizer, images, request.beam_width)
             for shard, index, payload, word in zip(shards.numpy(), indices.numpy(), serialized.numpy(), decoded):
                 sample = _Sample(decode_example(payload), shard.decode(), int(index), None)
                 rows.append(_row(sample, word.text, word.confidence, data_path))
@@ -196,8 +209,8 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
         read = total
     else:
         kept: list[_Sample] = []
-        for images, positions in _record_batches(samples, recognizer, request.batch_size, request.limit, kept):
-            decoded = recognizer.read(images, request.beam_width)
+        for images, positions in _record_batches(samples, prepare_image, request.batch_size, request.limit, kept):
+            decoded = read_at_widths(recognizer, images, request.beam_width)
             rows.extend(_row(kept[int(p)], w.text, w.confidence, data_path) for p, w in zip(positions.numpy(), decoded))
             on_progress(len(rows), None)
         read = len(kept)

@@ -19,15 +19,21 @@ class Prediction:
     confidence: float
 
 
-def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batch_size: int = 64) -> Iterator[Prediction]:
-    """Reads the images in batches with the same preprocessing as training; a UserError names a bad image."""
+def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batch_size: int = 64,
+            widths: tuple[float, ...] = (1.0,)) -> Iterator[Prediction]:
+    """Reads the images in batches with the same preprocessing as training; a UserError names a bad image.
+
+    `widths`: read each image at these width factors and keep the most confident reading (`synthocr.training.widths`).
+    """
     import tensorflow as tf
 
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
     from synthocr.sources import tf_readable
     from synthocr.training.pipeline import preprocess_image
+    from synthocr.training.widths import check_widths, preprocess_at_widths, read_at_widths
 
     recognizer = load_recognizer(model)
+    check_widths(widths, recognizer.spec.resize, model)
     for image in images:
         if not image.is_file():
             raise UserError(f"{image}: no such image file")
@@ -37,9 +43,11 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
         for image in chunk:
             data, _ = tf_readable(image.read_bytes())  # GIF, BMP, CMYK JPEG: as PNG
             try:
-                batch.append(preprocess_image(tf.constant(data), recognizer.spec))
+                encoded = tf.constant(data)
+                batch.append(preprocess_image(encoded, recognizer.spec) if widths == (1.0,)
+                             else preprocess_at_widths(encoded, recognizer.spec, widths))
             except tf.errors.InvalidArgumentError:
                 raise UserError(f"{image}: not a decodable image (PNG, JPEG, GIF or BMP)") from None
-        words: list[Decoded] = recognizer.read(tf.stack(batch), beam_width)
+        words: list[Decoded] = read_at_widths(recognizer, tf.stack(batch), beam_width)
         for image, word in zip(chunk, words):
             yield Prediction(image, word.text, word.confidence)

@@ -8,6 +8,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -104,3 +105,49 @@ def test_predict_rejects_an_unreadable_image(run_dir: Path, tmp_path: Path) -> N
     bad.write_bytes(b"garbage")
     result = runner.invoke(app, ["predict", str(run_dir), str(bad)])
     assert result.exit_code == 2 and "not a decodable image" in result.output
+
+
+def test_reading_at_several_widths_keeps_each_images_most_confident_reading(run_dir: Path, tmp_path: Path) -> None:
+    data = run_dir.parent / "data"
+    frames = {}
+    for widths in ("0.8", "1", "1.25", "0.8,1,1.25"):
+        out = tmp_path / f"p-{widths}.parquet"
+        result = runner.invoke(app, ["evaluate", str(run_dir), str(data), "--out", str(out), "--split", "val", "--widths", widths])
+        assert result.exit_code == 0, result.output
+        frames[widths] = pd.read_parquet(out).set_index("id").sort_index()
+    each = pd.concat({w: frames[w] for w in ("0.8", "1", "1.25")}, axis=1)
+    best = each.xs("confidence", axis=1, level=1).idxmax(axis=1)
+    combined = frames["0.8,1,1.25"]
+    assert len(combined) == 20
+    # The same arithmetic in another batch shape: equal to float32 rounding, not bit for bit.
+    np.testing.assert_allclose(combined["confidence"], each.xs("confidence", axis=1, level=1).max(axis=1), rtol=1e-4)
+    assert all(combined.loc[i, "prediction"] == frames[w].loc[i, "prediction"] for i, w in best.items())
+    assert (combined["confidence"] >= frames["1"]["confidence"] * (1 - 1e-4)).all()
+
+
+def test_widths_on_a_labels_tsv_and_in_predict(run_dir: Path, tmp_path: Path) -> None:
+    labels = _labels_tsv(tmp_path / "crops", ["cat", "dog", "sun"])
+    out = tmp_path / "p.parquet"
+    result = runner.invoke(app, ["evaluate", str(run_dir), str(labels), "--out", str(out), "--widths", "0.9,1.1"])
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_parquet(out)) == 3
+    predicted = runner.invoke(app, ["predict", str(run_dir), *(str(p) for p in sorted((tmp_path / "crops").glob("*.png"))),
+                                    "--widths", "0.9,1.1"])
+    assert predicted.exit_code == 0, predicted.output
+    assert len(predicted.output.strip().splitlines()) == 3
+
+
+def test_bad_widths_and_a_stretching_model_are_one_line(run_dir: Path, tmp_path: Path) -> None:
+    data = run_dir.parent / "data"
+    out = tmp_path / "p.parquet"
+    result = runner.invoke(app, ["evaluate", str(run_dir), str(data), "--out", str(out), "--widths", "0.8,9"])
+    assert result.exit_code == 2 and result.output.strip() == "error: --widths '0.8,9': width factor 9 is outside 0.25-4"
+    stretched = tmp_path / "stretched"
+    stretched.mkdir()
+    for name in ("model.keras", "charset.json"):
+        (stretched / name).write_bytes((run_dir / name).read_bytes())
+    (stretched / "config.json").write_text('{"train": {"resize": "stretch"}}')
+    result = runner.invoke(app, ["evaluate", str(stretched), str(data), "--out", str(out), "--widths", "0.8,1"])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert "--widths 0.8,1 need a model trained with resize: pad" in result.output
+    assert not out.exists()

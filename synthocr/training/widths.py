@@ -1,0 +1,79 @@
+"""Reading each image at several widths and keeping the most confident reading (test-time augmentation).
+
+A recogniser trained on synthetic words misreads some real ones at their own width and reads them
+at a slightly narrower or wider one: real letters are often narrower or wider than any font drew
+them (condensed sign lettering, words seen at an angle). `--widths 0.8,0.9,1,1.15,1.3` reads every
+image at each of these width factors (the resize before the pad, as training's `width_jitter`)
+and keeps, per image, the reading whose path probability (`Decoded.confidence`) is highest. It
+costs one forward pass per width. On our real development sets it raised the default recipe's
+model from 81.0% to 83.4% (IIIT5K) and from 34.4% to 37.6% (IC15) at 3,000 steps (README).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from synthocr.errors import UserError
+from synthocr.training.decode import Decoded
+
+SUGGESTED = "0.8,0.9,1,1.15,1.3"
+
+
+def parse_widths(text: str, where: str = "--widths") -> tuple[float, ...]:
+    """'0.8,1,1.25' -> (0.8, 1.0, 1.25); a UserError names a bad list.
+
+    >>> parse_widths("1, 0.8,1.3")
+    (1.0, 0.8, 1.3)
+    """
+    try:
+        widths = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise UserError(f"{where} {text!r}: expected width factors separated by commas, e.g. {SUGGESTED}") from None
+    bad = [w for w in widths if not 0.25 <= w <= 4.0]
+    if bad:
+        raise UserError(f"{where} {text!r}: width factor {bad[0]:g} is outside 0.25-4")
+    if len(set(widths)) != len(widths):
+        raise UserError(f"{where} {text!r}: a width factor is given twice")
+    return widths
+
+
+def check_widths(widths: tuple[float, ...], resize: str, model: Any) -> None:
+    """Width factors change the resized width, which a model that stretches every image never sees."""
+    if widths != (1.0,) and resize != "pad":
+        given = ",".join(f"{w:g}" for w in widths)
+        raise UserError(f"{model}: widths {given} need a model trained with resize: pad (this one stretches every "
+                        "image to its input width, whatever the image's own)", params=("widths",))
+
+
+def preprocess_at_widths(encoded: Any, spec: Any, widths: tuple[float, ...]) -> Any:
+    """PNG or JPEG bytes -> (len(widths), height, width, channels): the image as each width factor resizes it."""
+    import tensorflow as tf
+
+    from synthocr.training.pipeline import preprocess_image
+
+    views = [preprocess_image(encoded, spec, None if w == 1.0 else tf.constant(w, tf.float32)) for w in widths]
+    return tf.stack(views)
+
+
+def most_confident(readings: list[Decoded], count: int) -> list[Decoded]:
+    """Of `count` readings per image (image-major order), each image's most confident one (the first on a tie).
+
+    >>> most_confident([Decoded("a", 0.2), Decoded("b", 0.5), Decoded("c", 0.9), Decoded("d", 0.9)], 2)
+    [Decoded(text='b', confidence=0.5), Decoded(text='c', confidence=0.9)]
+    """
+    best = []
+    for start in range(0, len(readings), count):
+        views = readings[start : start + count]
+        best.append(views[int(np.argmax([d.confidence for d in views]))])
+    return best
+
+
+def read_at_widths(recognizer: Any, images: Any, beam_width: int = 0) -> list[Decoded]:
+    """Readings of a batch: (batch, height, width, channels) as it is, or (batch, widths, ...) at each width."""
+    shape = tuple(images.shape)
+    if len(shape) == 4:
+        return recognizer.read(images, beam_width)
+    flat = np.reshape(np.asarray(images), (shape[0] * shape[1], *shape[2:]))
+    return most_confident(recognizer.read(flat, beam_width), shape[1])
