@@ -6,6 +6,9 @@ today's on both sets, and at least 3x recipes/trdg_defaults.yaml at the same ste
 
     uv run python benchmarks/bench_real.py --steps 3000 recipes/default.yaml recipes/trdg_defaults.yaml
 
+`--widths 0.8,0.9,1,1.15,1.3` also scores each model read at those widths (`evaluate --widths`), as
+extra rows: a reading option, not the recipe, so the targets are the rows read at one width.
+
 Each recipe's dataset (--count samples in the demo's splits) and run are cached under --work, so a
 second call with the same recipe, count and steps only evaluates. Never trains on the real sets:
 checkpoints are chosen by the synthetic val CER, as the demo does without --real-val.
@@ -29,13 +32,16 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/synthocr-bench-real"), help="cache of datasets and runs")
     parser.add_argument("--workers", type=int, default=2, help="generation processes")
     parser.add_argument("--realdev", type=Path, default=REALDEV, help="folder holding iiit5k_train/ and ic15_train/")
+    parser.add_argument("--widths", default="1", help="also read each model at these width factors (evaluate --widths)")
     args = parser.parse_args()
 
     from synthocr.paths import bundled
     from synthocr.recipe import load_recipe
     from synthocr.report.stats import wilson_interval
+    from synthocr.training.widths import parse_widths
 
     recipes = args.recipes or [bundled("recipes") / "default.yaml"]
+    widths = parse_widths(args.widths)
     sets = realdev_sets(args.realdev)
     args.work.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, dict[str, float]]] = {}
@@ -46,20 +52,23 @@ def main() -> None:
         data = dataset_for(recipe, args.count, args.work, args.workers, label)
         model = trained(recipe, data, args.steps, args.work, label)
         results[label] = score_real(model, sets, model.parent / "real")
+        if widths != (1.0,):
+            results[f"{label} @{args.widths}"] = score_real(model, sets, model.parent / "real", widths)
         print(f"[{label}] done in {(time.perf_counter() - started) / 60:.1f} minutes", flush=True)
 
     print()
     print(f"crnn-small, {args.steps:,} steps of 64 (the demo's schedule), {args.count:,} samples per recipe; "
           "benchmark convention (a-z0-9, caseless), 95% Wilson interval")
-    print(f"{'recipe':<24}" + "".join(f"{name:>30}" for name in sets))
+    width = max(24, *(len(label) + 1 for label in results))
+    print(f"{'recipe':<{width}}" + "".join(f"{name:>30}" for name in sets))
     for label, scores in results.items():
         cells = []
         for name in sets:
             s = scores[name]
             low, high = wilson_interval(correct(s), int(s["samples"]))
             cells.append(f"{100 * s['benchmark']:6.1f}% ({100 * low:4.1f}-{100 * high:4.1f}) CER {s['cer']:.3f}")
-        print(f"{label:<24}" + "".join(f"{c:>30}" for c in cells))
-    labels = list(results)
+        print(f"{label:<{width}}" + "".join(f"{c:>30}" for c in cells))
+    labels = [label for label in results if "@" not in label]  # the ratio compares recipes at one width
     if len(labels) >= 2:
         a, b = labels[0], labels[1]
         ratios = []
