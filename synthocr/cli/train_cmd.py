@@ -112,11 +112,11 @@ def evaluate(
 ) -> None:
     """Reads every sample, writes one row per sample to a parquet file and prints word accuracy and CER."""
     _quiet_tensorflow()
-    from synthocr.training.widths import parse_widths
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from synthocr.training.evaluate import EvalRequest
     from synthocr.training.evaluate import evaluate as run_evaluation
+    from synthocr.training.widths import parse_widths
 
     request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit, parse_widths(widths))
     with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
