@@ -67,6 +67,19 @@ def _conv(x: keras.KerasTensor, filters: int, name: str, batch_norm: bool = Fals
     return layers.ReLU(name=f"{name}_relu")(x)
 
 
+def recurrent_dtype(backend: str, compute_dtype: str) -> str | None:
+    """The LSTMs' dtype: float32 under JAX with a mixed policy, else None (the global policy).
+
+    JAX's cuDNN LSTM (`jax.experimental.rnn`, which Keras's fused path calls on a GPU) computes in
+    float32 only and fails on float16 or bfloat16 inputs; keeping the two small LSTMs in float32
+    leaves the convolutions, where nearly all the multiply-adds are, in mixed precision.
+
+    >>> recurrent_dtype("jax", "float16"), recurrent_dtype("tensorflow", "float16"), recurrent_dtype("jax", "float32")
+    ('float32', None, None)
+    """
+    return "float32" if backend == "jax" and compute_dtype != "float32" else None
+
+
 def build_crnn(name: str, num_classes: int, height: int = 32, width: int = 128, channels: int = 1) -> keras.Model:
     """The CRNN `name` ('crnn' or 'crnn-small') returning logits (batch, crnn_frames(width), num_classes).
 
@@ -93,8 +106,10 @@ def build_crnn(name: str, num_classes: int, height: int = 32, width: int = 128, 
     # A 2x2 valid conv: height 2 -> 1 at the default height 32, width W/4 -> W/4 - 1 frames.
     x = layers.Conv2D(f[6], (height // 16, 2), padding="valid", activation="relu", name="block7_conv")(x)
     x = layers.Reshape((crnn_frames(width), f[6]), name="to_sequence")(x)
+    rnn_dtype = recurrent_dtype(keras.backend.backend(), keras.mixed_precision.global_policy().compute_dtype)
     for i in range(spec.lstm_layers):
-        x = layers.Bidirectional(layers.LSTM(spec.lstm_units, return_sequences=True), name=f"bilstm{i + 1}")(x)
+        lstm = layers.LSTM(spec.lstm_units, return_sequences=True, dtype=rnn_dtype)
+        x = layers.Bidirectional(lstm, dtype=rnn_dtype, name=f"bilstm{i + 1}")(x)
     logits = layers.Dense(num_classes, dtype="float32", name="logits")(x)
     return keras.Model(image, logits, name=name.replace("-", "_"))
 

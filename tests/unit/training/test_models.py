@@ -83,3 +83,14 @@ def test_the_crnn_families_count_width_over_4_minus_1_frames() -> None:
     assert frame_count("crnn", 256) == 63
     with pytest.raises(ValueError, match="unknown model 'nope'; known: crnn, crnn-small"):
         model_family("nope")
+
+
+@pytest.mark.skipif(keras.backend.backend() != "tensorflow", reason="under JAX the LSTMs stay float32")
+def test_lstms_follow_the_global_policy_under_tensorflow() -> None:
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy("mixed_float16")
+    try:
+        model = build_model("crnn-small", 9)
+    finally:
+        keras.config.set_dtype_policy(previous)
+    assert model.get_layer("bilstm1").dtype_policy.compute_dtype == "float16"
