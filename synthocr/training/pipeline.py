@@ -22,6 +22,8 @@ from synthocr.training.models import DEFAULT_MODEL, frame_count
 AUTOTUNE = tf.data.AUTOTUNE
 SKIP_REASONS = ("unknown_character", "too_long")
 _FEATURES = {key: tf.io.FixedLenFeature([], tf.string, default_value="") for key in BYTES_KEYS}
+_TRAIN_FEATURES = {key: _FEATURES[key] for key in (KEY_IMAGE, KEY_TEXT)}
+_PARSE_BATCH = 256  # records parsed and label-checked together
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,10 @@ class SkipCounter:
         self._seen = tf.Variable(0, dtype=tf.int64, trainable=False)
 
     def record(self, status: tf.Tensor) -> tf.Tensor:
-        """Counts one sample's status (0 ok, 1 unknown character, 2 too long); True if it is usable."""
-        self._seen.assign_add(1)
+        """Counts the statuses of one sample or a batch (0 ok, 1 unknown character, 2 too long); True where usable."""
+        self._seen.assign_add(tf.cast(tf.size(status), tf.int64))
         for code, reason in enumerate(SKIP_REASONS, start=1):
-            self._counts[reason].assign_add(tf.cast(status == code, tf.int64))
+            self._counts[reason].assign_add(tf.reduce_sum(tf.cast(status == code, tf.int64)))
         return status == 0
 
     @property
@@ -128,21 +130,45 @@ class LabelEncoder:
 
     def __call__(self, text: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         """(ids padded with 0 to time_steps, status: 0 usable, 1 unknown character, 2 too long)."""
-        codepoints = tf.strings.unicode_decode(text, "UTF-8", errors="replace")
-        ids = self._table.lookup(codepoints)
-        repeats = tf.reduce_sum(tf.cast(ids[1:] == ids[:-1], tf.int32))
-        frames_needed = tf.size(ids) + repeats
-        status = tf.where(
-            tf.reduce_any(ids < 0), 1, tf.where((frames_needed > self.time_steps) | (tf.size(ids) == 0), 2, 0)
-        )
-        ids = tf.maximum(ids[: self.time_steps], 0)
-        padded = tf.pad(ids, [[0, self.time_steps - tf.size(ids)]])
-        return tf.ensure_shape(padded, (self.time_steps,)), status
+        ids, status = self.encode_batch(tf.reshape(text, [1]))
+        return ids[0], status[0]
+
+    def encode_batch(self, texts: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """`__call__` over a vector of texts at once: ((n, time_steps) ids, (n,) statuses)."""
+        codepoints = tf.strings.unicode_decode(texts, "UTF-8", errors="replace")
+        ids = tf.ragged.map_flat_values(self._table.lookup, codepoints)
+        lengths = tf.cast(ids.row_lengths(), tf.int32)
+        repeats = tf.reduce_sum(tf.cast(ids[:, 1:] == ids[:, :-1], tf.int32), axis=1)
+        too_long = (lengths + repeats > self.time_steps) | (lengths == 0)
+        status = tf.where(tf.reduce_any(ids < 0, axis=1), 1, tf.where(too_long, 2, 0))
+        padded = tf.maximum(ids[:, : self.time_steps], 0).to_tensor(default_value=0, shape=[None, self.time_steps])
+        return padded, status
 
 
 def parse_record(serialized: tf.Tensor) -> dict[str, tf.Tensor]:
     """One serialised Example -> its string features by key."""
     return tf.io.parse_single_example(serialized, _FEATURES)
+
+
+def _usable_samples(records: tf.data.Dataset, encoder: LabelEncoder, skips: SkipCounter, deterministic: bool) -> tf.data.Dataset:
+    """Serialised records -> (encoded image, label ids) of the samples the model can learn.
+
+    Records are parsed and their labels encoded and checked in batches of `_PARSE_BATCH`
+    (vectorised: twice the samples/s of one record at a time, benchmarks/bench_train.py);
+    unusable ones are counted and dropped before any image is decoded.
+    """
+
+    def parse(serialized: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
+        features = tf.io.parse_example(serialized, _TRAIN_FEATURES)
+        labels, status = encoder.encode_batch(features[KEY_TEXT])
+        return features[KEY_IMAGE], labels, status
+
+    def keep(encoded: tf.Tensor, labels: tf.Tensor, status: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        usable = skips.record(status)
+        return tf.boolean_mask(encoded, usable), tf.boolean_mask(labels, usable)
+
+    batches = records.batch(_PARSE_BATCH).map(parse, num_parallel_calls=AUTOTUNE, deterministic=deterministic)
+    return batches.map(keep).unbatch()  # counted in one sequential map: the counters are variables
 
 
 def _records(files: Sequence[str], shuffle: bool, seed: int) -> tf.data.Dataset:
@@ -191,11 +217,6 @@ def training_dataset(
         total = sum(s.weight for s in sources)
         mixed = tf.data.Dataset.sample_from_datasets(streams, weights=[s.weight / total for s in sources], seed=seed)
 
-    def parse(serialized: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
-        features = parse_record(serialized)
-        labels, status = encoder(features[KEY_TEXT])
-        return features[KEY_IMAGE], labels, status
-
     def decode(encoded: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         if width_jitter is None:
             return preprocess_image(encoded, spec), labels
@@ -203,27 +224,18 @@ def training_dataset(
         factor = tf.exp(tf.random.uniform([], log_low, log_high, seed=seed))
         return preprocess_image(encoded, spec, factor), labels
 
-    # Labels are checked before images are decoded, so dropped samples cost no decoding.
-    usable = mixed.map(parse, num_parallel_calls=AUTOTUNE, deterministic=False)
-    usable = usable.filter(lambda encoded, labels, status: skips.record(status))
-    usable = usable.map(lambda encoded, labels, status: decode(encoded, labels), num_parallel_calls=AUTOTUNE, deterministic=False)
+    usable = _usable_samples(mixed, encoder, skips, deterministic=False)
+    usable = usable.map(decode, num_parallel_calls=AUTOTUNE, deterministic=False)
     return usable.batch(batch_size, drop_remainder=True).prefetch(AUTOTUNE)
 
 
 def labelled_dataset(files: Sequence[str], charset: Charset, spec: ImageSpec, batch_size: int, skips: SkipCounter, limit: int | None = None) -> tf.data.Dataset:
     """The usable samples of some shards, in order, once, as batches of (images, labels) (for validation)."""
     encoder = LabelEncoder(charset, spec.time_steps)
-
-    def parse(serialized: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor, tf.Tensor]:
-        features = parse_record(serialized)
-        labels, status = encoder(features[KEY_TEXT])
-        return features[KEY_IMAGE], labels, status
-
-    data = _records(files, shuffle=False, seed=0).map(parse, num_parallel_calls=AUTOTUNE)
-    data = data.filter(lambda encoded, labels, status: skips.record(status))
+    data = _usable_samples(_records(files, shuffle=False, seed=0), encoder, skips, deterministic=True)
     if limit is not None:
         data = data.take(limit)
-    data = data.map(lambda encoded, labels, status: (preprocess_image(encoded, spec), labels), num_parallel_calls=AUTOTUNE)
+    data = data.map(lambda encoded, labels: (preprocess_image(encoded, spec), labels), num_parallel_calls=AUTOTUNE)
     return data.batch(batch_size).prefetch(AUTOTUNE)
 
 

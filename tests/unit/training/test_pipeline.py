@@ -73,6 +73,22 @@ def test_label_encoder_pads_and_flags_unusable_labels() -> None:
     assert int(encoder(tf.constant("aaab"))[1]) == 2  # 4 characters + 2 blanks > 5 frames
 
 
+def test_a_batch_of_labels_encodes_as_each_one_alone() -> None:
+    from synthocr.training.pipeline import LabelEncoder, SkipCounter
+
+    encoder = LabelEncoder(Charset("abl"), time_steps=5)
+    texts = ["ball", "balls", "aaa", "aaab", "", "l", "bé"]
+    ids, status = encoder.encode_batch(tf.constant(texts))
+    assert status.numpy().tolist() == [0, 1, 0, 2, 2, 0, 1]
+    for i, text in enumerate(texts):
+        one_ids, one_status = encoder(tf.constant(text))
+        assert ids[i].numpy().tolist() == one_ids.numpy().tolist()
+        assert int(one_status) == int(status[i])
+    skips = SkipCounter()
+    assert skips.record(status).numpy().tolist() == [True, False, True, False, False, True, False]
+    assert (skips.seen, skips.counts()) == (7, {"unknown_character": 2, "too_long": 2})
+
+
 def test_records_are_parsed_with_the_byte_keys_records_declares() -> None:
     from synthocr.dataset.records import BYTES_KEYS
     from synthocr.training.pipeline import _FEATURES
