@@ -4,7 +4,8 @@ float32 and mixed precision, under any Keras backend (no input pipeline involved
     KERAS_BACKEND=jax uv run --extra jax python benchmarks/bench_gpu.py   # on a GPU machine
     uv run python benchmarks/bench_gpu.py --steps 5 --batch-size 32       # a quick look on a CPU
 
-Mixed precision is float16 on a GPU and bfloat16 on a CPU (where float16 matmuls are emulated).
+Mixed precision is float16 on a GPU and bfloat16 on a CPU (where float16 matmuls are emulated);
+`--precisions ... bfloat16` adds mixed bfloat16 (no loss scaling) on either.
 Each figure is measured after a warm-up that compiles the step.
 """
 
@@ -52,7 +53,8 @@ def _batches(batch_size: int, height: int, width: int, rng: np.random.Generator)
 
 def measure(model_name: str, precision: str, batch_size: int, steps: int, gpu: bool) -> tuple[float, float]:
     """(training images/s, inference images/s)."""
-    policy = "float32" if precision == "float32" else ("mixed_float16" if gpu else "mixed_bfloat16")
+    policies = {"float32": "float32", "mixed": "mixed_float16" if gpu else "mixed_bfloat16", "bfloat16": "mixed_bfloat16"}
+    policy = policies[precision]
     keras.mixed_precision.set_global_policy(policy)
     try:
         model = build_model(model_name, NUM_CLASSES)
@@ -86,7 +88,8 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=None, help="default: 256 on a GPU, 64 on a CPU")
     parser.add_argument("--steps", type=int, default=None, help="timed steps (default: 50 on a GPU, 5 on a CPU)")
     parser.add_argument("--models", nargs="+", default=["crnn", "crnn-small"])
-    parser.add_argument("--precisions", nargs="+", default=["float32", "mixed"])
+    parser.add_argument("--precisions", nargs="+", choices=["float32", "mixed", "bfloat16"], default=["float32", "mixed"],
+                        help="mixed: float16 with loss scaling on a GPU (training's 'auto'), bfloat16 on a CPU; bfloat16: mixed bfloat16")
     args = parser.parse_args()
     gpu = _has_gpu()
     batch_size = args.batch_size or (256 if gpu else 64)
