@@ -48,8 +48,13 @@ class Record:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+_ONE_BYTE = [bytes((value,)) for value in range(0x80)]
+
+
 def _varint(value: int) -> bytes:
     """A protobuf varint; a negative value as its 64-bit two's complement, as int64 fields are."""
+    if 0 <= value < 0x80:
+        return _ONE_BYTE[value]  # most tags, lengths and sizes
     if value < 0:
         value += 1 << 64
     out = bytearray()

@@ -15,7 +15,7 @@ import json
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -79,8 +79,10 @@ class ShardResult:
     sha256: str = ""  # of the shard file: a shard on disk counts as complete only if it matches
 
     def to_json(self) -> bytes:
-        """The part file's bytes."""
-        return json.dumps(asdict(self), sort_keys=True).encode("utf-8")
+        """The part file's bytes (as `asdict` gives them, without its deep copy of every row)."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["task"] = asdict(self.task)
+        return json.dumps(data, sort_keys=True).encode("utf-8")
 
     @classmethod
     def from_json(cls, text: str) -> ShardResult:
