@@ -211,6 +211,7 @@ def _fit(request: TrainRequest, prepared: _Prepared, placement: Placement, out: 
             epochs = plan.epochs if plan.epochs is not None else _FIT_EPOCHS_WITHOUT_LIMIT
             if initial_epoch < epochs and (request.max_steps is None or steps < request.max_steps):
                 fitted = model.fit(p.train_data, epochs=epochs, initial_epoch=initial_epoch, steps_per_epoch=plan.steps_per_epoch,
+                                   shuffle=False,  # tf.data shuffles; Keras would warn that it ignores True
                                    callbacks=callbacks, verbose=request.verbose if placement.is_primary else 0)
                 history = {k: [float(v) for v in vs] for k, vs in fitted.history.items()}
             else:
