@@ -8,6 +8,7 @@ today's on both sets, and at least 3x recipes/trdg_defaults.yaml at the same ste
 
 `--widths 0.8,0.9,1,1.15,1.3` also scores each model read at those widths (`evaluate --widths`), as
 extra rows: a reading option, not the recipe, so the targets are the rows read at one width.
+`--deskew` adds rows read turned upright as well (`evaluate --deskew`), alone and at those widths.
 
 Each recipe's dataset (--count samples in the demo's splits) and run are cached under --work, so a
 second call with the same recipe, count and steps only evaluates. Never trains on the real sets:
@@ -33,6 +34,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="generation processes")
     parser.add_argument("--realdev", type=Path, default=REALDEV, help="folder holding iiit5k_train/ and ic15_train/")
     parser.add_argument("--widths", default="1", help="also read each model at these width factors (evaluate --widths)")
+    parser.add_argument("--deskew", action="store_true", help="also read each model turned upright (evaluate --deskew)")
     args = parser.parse_args()
 
     from synthocr.paths import bundled
@@ -54,6 +56,10 @@ def main() -> None:
         results[label] = score_real(model, sets, model.parent / "real")
         if widths != (1.0,):
             results[f"{label} @{args.widths}"] = score_real(model, sets, model.parent / "real", widths)
+        if args.deskew:
+            results[f"{label} @deskew"] = score_real(model, sets, model.parent / "real", deskew=True)
+            if widths != (1.0,):
+                results[f"{label} @{args.widths}+deskew"] = score_real(model, sets, model.parent / "real", widths, True)
         print(f"[{label}] done in {(time.perf_counter() - started) / 60:.1f} minutes", flush=True)
 
     print()

@@ -109,15 +109,18 @@ def _train_suffix(config: Any) -> str:
     return "-t" + hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:8]
 
 
-def score_real(model: Path, sets: dict[str, Path], out_dir: Path, widths: tuple[float, ...] = (1.0,)) -> dict[str, dict[str, float]]:
-    """{set: summary} of the model on each real set (predictions.parquet kept under out_dir), read at `widths`."""
+def score_real(model: Path, sets: dict[str, Path], out_dir: Path, widths: tuple[float, ...] = (1.0,),
+               deskew: bool = False) -> dict[str, dict[str, float]]:
+    """{set: summary} of the model on each real set (predictions.parquet kept under out_dir), read at `widths`
+    (and turned upright with `deskew`)."""
     from synthocr.training.evaluate import EvalRequest, evaluate
 
     scores = {}
-    suffix = "" if widths == (1.0,) else "-w" + "_".join(f"{w:g}" for w in widths)
+    suffix = ("" if widths == (1.0,) else "-w" + "_".join(f"{w:g}" for w in widths)) + ("-deskew" if deskew else "")
     for name, labels in sets.items():
         out = out_dir / f"predictions-{name}{suffix}.parquet"
-        result = evaluate(EvalRequest(model=model, data=labels, out=out, allow_charset_mismatch=True, widths=widths))
+        result = evaluate(EvalRequest(model=model, data=labels, out=out, allow_charset_mismatch=True, widths=widths,
+                                      deskew=deskew))
         scores[name] = {**result.summary, "predictions": str(out)}
     return scores
 

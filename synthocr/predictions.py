@@ -3,7 +3,8 @@
 Each row is one sample read by a model. After the `PREDICTION_COLUMNS` below come the image and
 text attributes of `synthocr.report.attributes` (`ATTRIBUTE_COLUMNS`), then the sample's meta
 flattened (a meta key that clashes with a column is written `meta_KEY`). `font` is dropped when
-no sample has one (labels.tsv, MJSynth).
+no sample has one (labels.tsv, MJSynth). `OPTIONAL_COLUMNS` come after `PREDICTION_COLUMNS` when the
+option that makes them was given (`turn`: `evaluate --deskew`).
 
 A column's `dtype` is what the readers rely on: `string`, `number` (any real), `integer` (whole
 numbers) or `boolean`; `synthocr.report.predictions_check` refuses a file whose column holds
@@ -38,6 +39,7 @@ DATA = "data"
 SHARD = "shard"
 RECORD_INDEX = "record_index"
 IMAGE_PATH = "image_path"
+TURN = "turn"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ PREDICTION_COLUMNS: tuple[Column, ...] = (
     Column(RECORD_INDEX, "integer", "the record's position in its shard (-1 for image files)"),
     Column(IMAGE_PATH, "string", "the image file of a labels.tsv or MJSynth sample (None for shards)"),
 )
-COLUMNS: dict[str, Column] = {column.name: column for column in PREDICTION_COLUMNS}
-COLUMN_NAMES: tuple[str, ...] = tuple(COLUMNS)
+# Written after those only by the option that makes them.
+OPTIONAL_COLUMNS: tuple[Column, ...] = (
+    Column(TURN, "integer", "evaluate --deskew: degrees (counter-clockwise) the image was turned for the kept reading; 0: as it is"),
+)
+COLUMNS: dict[str, Column] = {column.name: column for column in (*PREDICTION_COLUMNS, *OPTIONAL_COLUMNS)}
+COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in PREDICTION_COLUMNS)  # in every file, in this order
 REQUIRED: tuple[str, ...] = (TEXT, PREDICTION)  # what a file must hold to be read as predictions

@@ -1,7 +1,7 @@
 """`evaluate`: reads every sample of a dataset split, a labels.tsv or an MJSynth root and scores it.
 
 One row per sample goes to predictions.parquet (the columns of `synthocr.predictions`: its
-`PREDICTION_COLUMNS`, then the image and text attributes of `synthocr.report.attributes` for every
+`PREDICTION_COLUMNS`, `turn` with `deskew`, then the image and text attributes of `synthocr.report.attributes` for every
 source, then the sample's meta flattened). Shards go through the training pipeline's own `preprocess_image`;
 images that cannot be decoded are skipped and counted, never scored as wrong.
 """
@@ -43,6 +43,7 @@ class EvalRequest:
     allow_charset_mismatch: bool = False
     limit: int | None = None
     widths: tuple[float, ...] = (1.0,)  # width factors each image is read at; the most confident reading is kept
+    deskew: bool = False  # also read each image turned upright by the angle its edges show (synthocr.training.deskew)
 
 
 @dataclass
@@ -54,6 +55,7 @@ class EvalResult:
     skipped: dict[str, int] = field(default_factory=dict)
     charset_gaps: str = ""
     kind: str = "dataset"
+    turned: int | None = None  # with deskew: readings kept from the turned view
 
 
 @dataclass(frozen=True)
@@ -105,15 +107,15 @@ def _data_charset_and_samples(request: EvalRequest, skips: Counter) -> tuple[str
     raise UserError(f"{data}: not a dataset directory, a labels.tsv or an MJSynth root (no such file or folder)")
 
 
-def _image_preparation(recognizer: Any, widths: tuple[float, ...]) -> Callable[[Any], Any]:
-    """Encoded bytes -> the model's input: one image, or (widths, ...) of it at each width factor."""
+def _image_preparation(recognizer: Any, widths: tuple[float, ...], deskew: bool) -> Callable[[Any], Any]:
+    """Encoded bytes -> the model's input: one image, or (views, ...) of it at each width factor (and turned upright)."""
     from synthocr.training.pipeline import preprocess_image
     from synthocr.training.widths import preprocess_at_widths
 
     spec = recognizer.spec
-    if widths == (1.0,):
+    if widths == (1.0,) and not deskew:
         return lambda encoded: preprocess_image(encoded, spec)
-    return lambda encoded: preprocess_at_widths(encoded, spec, widths)
+    return lambda encoded: preprocess_at_widths(encoded, spec, widths, deskew)
 
 
 def _shard_batches(files: list[str], prepare_image: Callable[[Any], Any], batch_size: int, limit: int | None) -> tuple[Any, int]:
@@ -158,8 +160,8 @@ def _record_batches(samples: Iterator[_Sample], prepare_image: Callable[[Any], A
     return data.batch(batch_size).prefetch(AUTOTUNE)
 
 
-def _row(sample: _Sample, prediction: str, confidence: float, data_path: str) -> dict[str, Any]:
-    """One row of predictions.parquet, its columns in `PREDICTION_COLUMNS` order."""
+def _row(sample: _Sample, prediction: str, confidence: float, data_path: str, turn: int | None = None) -> dict[str, Any]:
+    """One row of predictions.parquet, its columns in `PREDICTION_COLUMNS` order (then `turn` when deskewing)."""
     record = sample.record
     scored = score(record.text, prediction)
     row: dict[str, Any] = {
@@ -170,9 +172,22 @@ def _row(sample: _Sample, prediction: str, confidence: float, data_path: str) ->
         schema.DATA: data_path, schema.SHARD: sample.shard, schema.RECORD_INDEX: sample.record_index,
         schema.IMAGE_PATH: sample.image_path,
     }
+    if turn is not None:
+        row[schema.TURN] = turn
     row.update(sample_attributes(record.image, record.text))
-    row.update(flatten_meta(record.meta, set(schema.COLUMN_NAMES) | set(ATTRIBUTE_COLUMNS)))
+    row.update(flatten_meta(record.meta, set(schema.COLUMNS) | set(ATTRIBUTE_COLUMNS)))
     return row
+
+
+def _turn_of(request: EvalRequest) -> Callable[[_Sample, int], int | None]:
+    """(sample, the view its kept reading came from) -> the `turn` column: None without `deskew`, else the
+    degrees the image was turned for that reading (0: as it is). Views are the widths, then the widths turned."""
+    from synthocr.training.deskew import deskewed
+
+    if not request.deskew:
+        return lambda sample, view: None
+    widths = len(request.widths)
+    return lambda sample, view: deskewed(sample.record.image)[1] if view >= widths else 0
 
 
 def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, total: None) -> EvalResult:
@@ -181,11 +196,12 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
 
     from synthocr.dataset.records import decode_example
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
-    from synthocr.training.widths import check_widths, read_at_widths
+    from synthocr.training.widths import check_widths, read_views
 
     recognizer = load_recognizer(request.model)
     check_widths(request.widths, recognizer.spec.resize, request.model)
-    prepare_image = _image_preparation(recognizer, request.widths)
+    prepare_image = _image_preparation(recognizer, request.widths, request.deskew)
+    turn_of = _turn_of(request)
     skips: Counter = Counter()
     kind, data_chars, samples, files = _data_charset_and_samples(request, skips)
     gaps = recognizer.charset.missing(data_chars)
@@ -201,25 +217,28 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
     if samples is None:
         batches, total = _shard_batches(files, prepare_image, request.batch_size, request.limit)
         for images, shards, indices, serialized in batches:
-            decoded = read_at_widths(recognizer, images, request.beam_width)
-            for shard, index, payload, word in zip(shards.numpy(), indices.numpy(), serialized.numpy(), decoded):
+            decoded, views = read_views(recognizer, images, request.beam_width)
+            for shard, index, payload, word, view in zip(shards.numpy(), indices.numpy(), serialized.numpy(), decoded, views):
                 sample = _Sample(decode_example(payload), shard.decode(), int(index), None)
-                rows.append(_row(sample, word.text, word.confidence, data_path))
+                rows.append(_row(sample, word.text, word.confidence, data_path, turn_of(sample, view)))
             on_progress(len(rows), total)
         read = total
     else:
         kept: list[_Sample] = []
         for images, positions in _record_batches(samples, prepare_image, request.batch_size, request.limit, kept):
-            decoded = read_at_widths(recognizer, images, request.beam_width)
-            rows.extend(_row(kept[int(p)], w.text, w.confidence, data_path) for p, w in zip(positions.numpy(), decoded))
+            decoded, views = read_views(recognizer, images, request.beam_width)
+            rows.extend(_row(kept[int(p)], w.text, w.confidence, data_path, turn_of(kept[int(p)], v))
+                        for p, w, v in zip(positions.numpy(), decoded, views))
             on_progress(len(rows), None)
         read = len(kept)
     if read > len(rows):
         skips["undecodable image"] += read - len(rows)
-    frame = pd.DataFrame(rows, columns=None if rows else [*schema.COLUMN_NAMES, *ATTRIBUTE_COLUMNS])
+    columns = [*schema.COLUMN_NAMES, *([schema.TURN] if request.deskew else []), *ATTRIBUTE_COLUMNS]
+    frame = pd.DataFrame(rows, columns=None if rows else columns)
     if rows and (frame[schema.FONT] == "").all():
         frame = frame.drop(columns=schema.FONT)
     request.out.parent.mkdir(parents=True, exist_ok=True)
     frame.to_parquet(request.out, index=False)
     summary = summarise(frame[schema.TEXT], frame[schema.PREDICTION]) if rows else summarise([], [])
-    return EvalResult(request.out, summary, dict(skips), gaps, kind)
+    turned = int((frame[schema.TURN] != 0).sum()) if request.deskew else None
+    return EvalResult(request.out, summary, dict(skips), gaps, kind, turned)

@@ -20,10 +20,11 @@ class Prediction:
 
 
 def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batch_size: int = 64,
-            widths: tuple[float, ...] = (1.0,)) -> Iterator[Prediction]:
+            widths: tuple[float, ...] = (1.0,), deskew: bool = False) -> Iterator[Prediction]:
     """Reads the images in batches with the same preprocessing as training; a UserError names a bad image.
 
-    `widths`: read each image at these width factors and keep the most confident reading (`synthocr.training.widths`).
+    `widths`: read each image at these width factors and keep the most confident reading (`synthocr.training.widths`);
+    `deskew`: also read it turned upright by the angle its edges show (`synthocr.training.deskew`).
     """
     import tensorflow as tf
 
@@ -44,8 +45,8 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
             data, _ = tf_readable(image.read_bytes())  # GIF, BMP, CMYK JPEG: as PNG
             try:
                 encoded = tf.constant(data)
-                batch.append(preprocess_image(encoded, recognizer.spec) if widths == (1.0,)
-                             else preprocess_at_widths(encoded, recognizer.spec, widths))
+                batch.append(preprocess_image(encoded, recognizer.spec) if widths == (1.0,) and not deskew
+                             else preprocess_at_widths(encoded, recognizer.spec, widths, deskew))
             except tf.errors.InvalidArgumentError:
                 raise UserError(f"{image}: not a decodable image (PNG, JPEG, GIF or BMP)") from None
         words: list[Decoded] = read_at_widths(recognizer, tf.stack(batch), beam_width)

@@ -47,33 +47,41 @@ def check_widths(widths: tuple[float, ...], resize: str, model: Any) -> None:
                         "image to its input width, whatever the image's own)", params=("widths",))
 
 
-def preprocess_at_widths(encoded: Any, spec: Any, widths: tuple[float, ...]) -> Any:
-    """PNG or JPEG bytes -> (len(widths), height, width, channels): the image as each width factor resizes it."""
+def preprocess_at_widths(encoded: Any, spec: Any, widths: tuple[float, ...], deskew: bool = False) -> Any:
+    """PNG or JPEG bytes -> (views, height, width, channels): the image as each width factor resizes it, then
+    with `deskew` the image turned upright (`synthocr.training.deskew`) at each width factor."""
     import tensorflow as tf
 
+    from synthocr.training.deskew import deskewed_tensor
     from synthocr.training.pipeline import preprocess_image
 
-    views = [preprocess_image(encoded, spec, None if w == 1.0 else tf.constant(w, tf.float32)) for w in widths]
+    sources = [encoded, deskewed_tensor(encoded)] if deskew else [encoded]
+    views = [preprocess_image(source, spec, None if w == 1.0 else tf.constant(w, tf.float32)) for source in sources for w in widths]
     return tf.stack(views)
 
 
-def most_confident(readings: list[Decoded], count: int) -> list[Decoded]:
-    """Of `count` readings per image (image-major order), each image's most confident one (the first on a tie).
+def most_confident(readings: list[Decoded], count: int) -> list[int]:
+    """Of `count` readings per image (image-major order), the position of each image's most confident one
+    among its `count` (the first on a tie).
 
     >>> most_confident([Decoded("a", 0.2), Decoded("b", 0.5), Decoded("c", 0.9), Decoded("d", 0.9)], 2)
-    [Decoded(text='b', confidence=0.5), Decoded(text='c', confidence=0.9)]
+    [1, 0]
     """
-    best = []
-    for start in range(0, len(readings), count):
-        views = readings[start : start + count]
-        best.append(views[int(np.argmax([d.confidence for d in views]))])
-    return best
+    return [int(np.argmax([d.confidence for d in readings[start : start + count]])) for start in range(0, len(readings), count)]
+
+
+def read_views(recognizer: Any, images: Any, beam_width: int = 0) -> tuple[list[Decoded], list[int]]:
+    """(each image's kept reading, the view it came from) for a batch: (batch, height, width, channels) is
+    one view each; (batch, views, height, width, channels) keeps each image's most confident view."""
+    shape = tuple(images.shape)
+    if len(shape) == 4:
+        return recognizer.read(images, beam_width), [0] * shape[0]
+    flat = np.reshape(np.asarray(images), (shape[0] * shape[1], *shape[2:]))
+    readings = recognizer.read(flat, beam_width)
+    chosen = most_confident(readings, shape[1])
+    return [readings[i * shape[1] + view] for i, view in enumerate(chosen)], chosen
 
 
 def read_at_widths(recognizer: Any, images: Any, beam_width: int = 0) -> list[Decoded]:
-    """Readings of a batch: (batch, height, width, channels) as it is, or (batch, widths, ...) at each width."""
-    shape = tuple(images.shape)
-    if len(shape) == 4:
-        return recognizer.read(images, beam_width)
-    flat = np.reshape(np.asarray(images), (shape[0] * shape[1], *shape[2:]))
-    return most_confident(recognizer.read(flat, beam_width), shape[1])
+    """Readings of a batch: (batch, height, width, channels) as it is, or (batch, views, ...) the most confident view."""
+    return read_views(recognizer, images, beam_width)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -135,6 +136,36 @@ def test_widths_on_a_labels_tsv_and_in_predict(run_dir: Path, tmp_path: Path) ->
                                     "--widths", "0.9,1.1"])
     assert predicted.exit_code == 0, predicted.output
     assert len(predicted.output.strip().splitlines()) == 3
+
+
+def test_deskew_keeps_the_more_confident_of_each_image_and_its_upright_view(run_dir: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from synthocr.training.deskew import CANDIDATE_TURNS
+
+    labels = _labels_tsv(tmp_path / "crops", ["cat", "dog", "sun", "map"])
+    for i, png in enumerate(sorted((tmp_path / "crops").glob("*.png"))):  # half of them turned, in upright boxes
+        if i % 2:
+            Image.open(png).convert("L").rotate(20, expand=True, fillcolor=255).save(png)
+    plain, turned = tmp_path / "plain.parquet", tmp_path / "turned.parquet"
+    assert runner.invoke(app, ["evaluate", str(run_dir), str(labels), "--out", str(plain)]).exit_code == 0
+    result = runner.invoke(app, ["evaluate", str(run_dir), str(labels), "--out", str(turned), "--deskew"])
+    assert result.exit_code == 0, result.output
+    frame, before = pd.read_parquet(turned).set_index("id"), pd.read_parquet(plain).set_index("id")
+    assert "turn" in frame.columns and "turn" not in before.columns
+    assert set(frame["turn"]) <= {0, *CANDIDATE_TURNS}
+    assert f"deskew: {int((frame['turn'] != 0).sum())} of 4 readings kept from the image turned upright" in result.output
+    assert (frame["confidence"] >= before.loc[frame.index, "confidence"] * (1 - 1e-4)).all()
+    unturned = frame["turn"] == 0  # read as they are: the same reading as without --deskew
+    assert (frame.loc[unturned, "prediction"] == before.loc[frame.index[unturned], "prediction"]).all()
+    shards = runner.invoke(app, ["evaluate", str(run_dir), str(run_dir.parent / "data"), "--out", str(tmp_path / "s.parquet"),
+                                 "--split", "val", "--deskew", "--widths", "0.9,1"])
+    assert shards.exit_code == 0 and len(pd.read_parquet(tmp_path / "s.parquet")) == 20, shards.output
+    predicted = runner.invoke(app, ["predict", str(run_dir), *(str(p) for p in sorted((tmp_path / "crops").glob("*.png"))),
+                                    "--deskew", "--json"])
+    assert predicted.exit_code == 0, predicted.output
+    texts = {Path(json.loads(line)["image"]).stem: json.loads(line)["text"] for line in predicted.output.strip().splitlines()}
+    assert texts == {Path(path).stem: text for path, text in zip(frame["image_path"], frame["prediction"])}
 
 
 def test_bad_widths_and_a_stretching_model_are_one_line(run_dir: Path, tmp_path: Path) -> None:

@@ -25,3 +25,4 @@ def test_columns_in_order_with_their_kinds() -> None:
     assert set(kinds.values()) == {"string", "number", "integer", "boolean"}
     assert all(c.meaning for c in PREDICTION_COLUMNS) and COLUMNS["text"].dtype == "string"
     assert REQUIRED == ("text", "prediction")
+    assert "turn" not in COLUMN_NAMES and COLUMNS["turn"].dtype == "integer"  # only with evaluate --deskew

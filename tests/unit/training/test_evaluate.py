@@ -34,6 +34,8 @@ def test_a_row_has_the_schema_columns_then_the_attributes_then_the_meta() -> Non
     assert (row["edit_distance"], row["cer"], row["exact"], row["caseless"], row["benchmark"], row["length"]) == (
         2, 0.4, False, False, False, 5)
     assert (row["shard"], row["record_index"], row["image_path"], row["data"]) == ("/d/x.tfrecord", 3, None, "/d")
+    turned = list(_row(_Sample(record, "/d/x.tfrecord", 3, None), "hella", 0.5, "/d", turn=-21))
+    assert turned[: len(COLUMN_NAMES) + 1] == [*COLUMN_NAMES, "turn"] and turned[len(COLUMN_NAMES) + 1:] == names[len(COLUMN_NAMES):]
 
 
 def test_a_split_without_shards_names_the_parameter(tmp_path: Path) -> None:
