@@ -11,8 +11,8 @@ The angle: the edge magnitude of the crop is turned by each candidate angle (eve
 rows and the rest are empty, so the row profile's variance (relative to its mean) peaks. No model
 is involved, so the estimate costs a few milliseconds on a CPU and works for any recogniser; the
 kept reading is the model's choice between the two views. On our real development sets this took
-the `default.yaml` model from 34.4% to 37.9% on IC15 and from 80.9% to 82.1% on IIIT5K; with the
-five widths of `--widths` as well (ten passes), 42.4% and 84.9% (README, docs/real-data.md).
+a `default.yaml` model from 33.8% to 37.7% on IC15 and from 81.0% to 82.1% on IIIT5K; with the
+five widths of `--widths` as well (ten passes), to 42.5% and 84.9% (README, docs/real-data.md).
 Reading turns of 90 degrees (vertical words) the same way made it worse: the model reads a turned
 crop of anything confidently, so they are not candidates.
 """
