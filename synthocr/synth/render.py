@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import sys
 import types
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,12 +47,34 @@ def prepare_trdg() -> None:
 
 _FONTS: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
 _METRICS: dict[tuple[str, int, str, int], tuple[int, int, tuple[int, int, int, int]]] = {}
+_MASKS: OrderedDict[tuple[Any, ...], tuple[Any, tuple[int, int]]] = OrderedDict()
+MASK_CACHE_SIZE = 65536  # glyph bitmaps kept per process (about 1 kB each at render size)
+
+
+class _KeptGlyphs(ImageFont.FreeTypeFont):
+    """A FreeTypeFont that keeps the bitmaps it renders: words are drawn a character at a time, so the
+    same few dozen glyphs of a font and size are rendered over and over. `ImageDraw.text` draws from
+    the kept bitmap exactly as from a new one (the same bytes); the least recently used are dropped."""
+
+    def getmask2(self, text: Any, mode: str = "", *args: Any, **kwargs: Any) -> tuple[Any, tuple[int, int]]:
+        key = (self.path, self.size, self.index, text, mode, args, tuple(sorted(kwargs.items())))
+        try:
+            found = _MASKS.get(key)
+        except TypeError:  # an unhashable argument (a list of features): not kept
+            return super().getmask2(text, mode, *args, **kwargs)
+        if found is not None:
+            _MASKS.move_to_end(key)
+            return found
+        found = _MASKS[key] = super().getmask2(text, mode, *args, **kwargs)
+        if len(_MASKS) > MASK_CACHE_SIZE:
+            _MASKS.popitem(last=False)
+        return found
 
 
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
     key = (path, size)
     if key not in _FONTS:
-        _FONTS[key] = ImageFont.truetype(font=path, size=size)
+        _FONTS[key] = _KeptGlyphs(font=path, size=size)
     return _FONTS[key]
 
 

@@ -84,3 +84,30 @@ def test_importing_trdg_does_not_import_tensorflow() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_kept_glyph_bitmaps_draw_the_same_bytes_as_new_ones(monkeypatch) -> None:
+    from synthocr.synth import render
+
+    words = ["Hello", "WORLD", "$25!", "fifi", "Qg"]
+    styles = [TextStyle(str(FONT), size, 1, stroke, "none", "vertical", 0.0) for size in (24, 31) for stroke in (0, 2)]
+
+    def drawn() -> list[bytes]:
+        out = []
+        for style in styles:
+            for word in words:
+                r = render_text(word, style, seed=1, char_labels=True)
+                out.extend([r.alpha.tobytes(), r.mix.tobytes(), r.labels.tobytes()])
+        return out
+
+    render._FONTS.clear()
+    render._MASKS.clear()
+    first = drawn()
+    kept = len(render._MASKS)
+    assert kept > 0 and drawn() == first and len(render._MASKS) == kept  # the second pass renders nothing new
+    monkeypatch.setattr(render, "MASK_CACHE_SIZE", 3)
+    render._MASKS.clear()
+    assert drawn() == first and len(render._MASKS) == 3  # the least recently used are dropped
+    render._FONTS.clear()
+    monkeypatch.setattr(render, "_font", lambda path, size: ImageFont.truetype(font=path, size=size))
+    assert drawn() == first  # Pillow's own font, nothing kept: the same bytes
