@@ -54,18 +54,32 @@ MASK_CACHE_SIZE = 65536  # glyph bitmaps kept per process (about 1 kB each at re
 class _KeptGlyphs(ImageFont.FreeTypeFont):
     """A FreeTypeFont that keeps the bitmaps it renders: words are drawn a character at a time, so the
     same few dozen glyphs of a font and size are rendered over and over. `ImageDraw.text` draws from
-    the kept bitmap exactly as from a new one (the same bytes); the least recently used are dropped."""
+    the kept bitmap exactly as from a new one (the same bytes); the least recently used are dropped.
 
-    def getmask2(self, text: Any, mode: str = "", *args: Any, **kwargs: Any) -> tuple[Any, tuple[int, int]]:
-        key = (self.path, self.size, self.index, text, mode, args, tuple(sorted(kwargs.items())))
+    Arguments that cannot change the bitmap share it: `ink` (used only for colour glyphs, mode
+    RGBA), an absent anchor (horizontal text's default is "la") and an absent start ((0, 0)), so the
+    bitmaps `_metrics` renders to measure a glyph are the ones `ImageDraw.text` then draws.
+    """
+
+    def getmask2(self, text: Any, mode: str = "", direction: Any = None, features: Any = None, language: Any = None,
+                 stroke_width: float = 0, anchor: Any = None, ink: int = 0, start: Any = None, *args: Any,
+                 **kwargs: Any) -> tuple[Any, tuple[int, int]]:
+        def render() -> tuple[Any, tuple[int, int]]:
+            return super(_KeptGlyphs, self).getmask2(text, mode, direction, features, language, stroke_width, anchor,
+                                                     ink, start, *args, **kwargs)
+
+        if anchor is None and direction in (None, "ltr"):
+            anchor = "la"
+        key = (self.path, self.size, self.index, text, mode, direction, features, language, stroke_width, anchor,
+               ink if mode == "RGBA" else 0, tuple(start) if start is not None else (0, 0), args, tuple(sorted(kwargs.items())))
         try:
             found = _MASKS.get(key)
         except TypeError:  # an unhashable argument (a list of features): not kept
-            return super().getmask2(text, mode, *args, **kwargs)
+            return render()
         if found is not None:
             _MASKS.move_to_end(key)
             return found
-        found = _MASKS[key] = super().getmask2(text, mode, *args, **kwargs)
+        found = _MASKS[key] = render()
         if len(_MASKS) > MASK_CACHE_SIZE:
             _MASKS.popitem(last=False)
         return found
@@ -86,10 +100,18 @@ def _metrics(font: ImageFont.FreeTypeFont, path: str, size: int, character: str,
         # trdg's layout: each character advances by its rounded length; the line is as tall as the
         # lowest bottom of its characters (Pillow < 10's getsize, which trdg was written for).
         advance = round(font.getlength(character))
-        plain = font.getbbox(character)
-        box = font.getbbox(character, stroke_width=stroke) if stroke else plain
-        found = _METRICS[key] = (advance, int(plain[3]), (int(box[0]), int(box[1]), int(box[2]), int(box[3])))
+        plain = _ink_box(font, character, 0)
+        box = _ink_box(font, character, stroke) if stroke else plain
+        found = _METRICS[key] = (advance, plain[3], box)
     return found
+
+
+def _ink_box(font: ImageFont.FreeTypeFont, character: str, stroke: int) -> tuple[int, int, int, int]:
+    """`font.getbbox(character, stroke_width=stroke)`, read off the bitmap `render_text` then draws (one
+    rendering where getbbox would lay the glyph out a second time; the same box: test_render)."""
+    mask, (x, y) = font.getmask2(character, "L", stroke_width=stroke, stroke_filled=True)
+    width, height = mask.size
+    return int(x), int(y), int(x) + width, int(y) + height
 
 
 @dataclass(frozen=True)

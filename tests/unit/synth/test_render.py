@@ -111,3 +111,15 @@ def test_kept_glyph_bitmaps_draw_the_same_bytes_as_new_ones(monkeypatch) -> None
     render._FONTS.clear()
     monkeypatch.setattr(render, "_font", lambda path, size: ImageFont.truetype(font=path, size=size))
     assert drawn() == first  # Pillow's own font, nothing kept: the same bytes
+
+
+def test_ink_boxes_read_off_the_drawn_bitmaps_are_pillows_getbbox() -> None:
+    from synthocr.synth.render import _font, _ink_box
+
+    fonts = sorted(BUNDLED.glob("*.ttf"))[::9] + [Path(FONT)]
+    for path in fonts:
+        for size in (24, 29):
+            font = _font(str(path), size)
+            for character in "AgQ$.,!y0 ":
+                for stroke in (0, 2):
+                    assert _ink_box(font, character, stroke) == font.getbbox(character, stroke_width=stroke), (path.name, character)
