@@ -15,10 +15,9 @@ import pytest
 import tensorflow as tf
 from PIL import Image, ImageDraw, ImageFont
 
-from synthocr.training.decode import Decoded
 from synthocr.training.deskew import CANDIDATE_TURNS, best_turn, deskewed, turn_scores, upright_view
 from synthocr.training.pipeline import ImageSpec, preprocess_image
-from synthocr.training.widths import preprocess_at_widths, read_views
+from synthocr.training.widths import preprocess_at_widths
 
 FONT = Path(__file__).resolve().parents[3] / "fonts" / "DejaVuSans-Bold.ttf"
 
@@ -101,22 +100,3 @@ def test_deskew_adds_the_turned_view_after_the_widths() -> None:
     np.testing.assert_array_equal(views[0], preprocess_image(encoded, ImageSpec()).numpy())
     inked = [int((v < 0.5).any(axis=0).sum()) for v in views]  # columns with ink: the level word is longer
     assert inked[2] > 1.3 * inked[0]
-
-
-class _Fake:
-    """Reads each image as the number of its dark columns, more confidently the more there are."""
-
-    def read(self, images, beam_width: int = 0) -> list[Decoded]:
-        dark = (np.asarray(images)[:, 16, :, 0] < 0.5).sum(axis=1)
-        return [Decoded(str(int(d)), float(d) / 128) for d in dark]
-
-
-def test_read_views_names_the_view_each_kept_reading_came_from() -> None:
-    images = np.ones((2, 2, 32, 128, 1), np.float32)
-    for i, widths in enumerate([(10, 30), (50, 5)]):
-        for j, dark in enumerate(widths):
-            images[i, j, :, :dark] = 0.0
-    words, views = read_views(_Fake(), images)
-    assert [w.text for w in words] == ["30", "50"] and views == [1, 0]
-    words, views = read_views(_Fake(), images[:, 0])
-    assert [w.text for w in words] == ["10", "50"] and views == [0, 0]
