@@ -1,9 +1,10 @@
 """`evaluate`: reads every sample of a dataset split, a labels.tsv or an MJSynth root and scores it.
 
 One row per sample goes to predictions.parquet (the columns of `synthocr.predictions`: its
-`PREDICTION_COLUMNS`, `turn` with `deskew`, then the image and text attributes of `synthocr.report.attributes` for every
-source, then the sample's meta flattened). Shards go through the training pipeline's own `preprocess_image`;
-images that cannot be decoded are skipped and counted, never scored as wrong.
+`PREDICTION_COLUMNS`, `turn` with `deskew`, then the image and text attributes of
+`synthocr.report.attributes` for every source, then the sample's meta flattened). Shards go through
+the training pipeline's own `preprocess_image`; images that cannot be decoded are skipped and
+counted, never scored as wrong.
 """
 
 from __future__ import annotations
