@@ -155,7 +155,9 @@ def predict(
     from synthocr.training.widths import parse_widths
 
     for p in run_prediction(model, images, beam_width, widths=parse_widths(widths), deskew=deskew):
+        turn = {} if p.turn is None else {"turn": p.turn}
         if as_json:
-            typer.echo(json.dumps({"image": str(p.image), "text": p.text, "confidence": round(p.confidence, 6)}, ensure_ascii=False))
+            typer.echo(json.dumps({"image": str(p.image), "text": p.text, "confidence": round(p.confidence, 6), **turn},
+                                  ensure_ascii=False))
         else:
-            typer.echo(f"{p.image}\t{p.text}\t{p.confidence:.4f}")
+            typer.echo(f"{p.image}\t{p.text}\t{p.confidence:.4f}" + (f"\tturn {p.turn}" if turn else ""))

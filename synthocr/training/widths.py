@@ -80,8 +80,3 @@ def read_views(recognizer: Any, images: Any, beam_width: int = 0) -> tuple[list[
     readings = recognizer.read(flat, beam_width)
     chosen = most_confident(readings, shape[1])
     return [readings[i * shape[1] + view] for i, view in enumerate(chosen)], chosen
-
-
-def read_at_widths(recognizer: Any, images: Any, beam_width: int = 0) -> list[Decoded]:
-    """Readings of a batch: (batch, height, width, channels) as it is, or (batch, views, ...) the most confident view."""
-    return read_views(recognizer, images, beam_width)[0]

@@ -164,8 +164,10 @@ def test_deskew_keeps_the_more_confident_of_each_image_and_its_upright_view(run_
     predicted = runner.invoke(app, ["predict", str(run_dir), *(str(p) for p in sorted((tmp_path / "crops").glob("*.png"))),
                                     "--deskew", "--json"])
     assert predicted.exit_code == 0, predicted.output
-    texts = {Path(json.loads(line)["image"]).stem: json.loads(line)["text"] for line in predicted.output.strip().splitlines()}
-    assert texts == {Path(path).stem: text for path, text in zip(frame["image_path"], frame["prediction"])}
+    read = {Path(r["image"]).stem: (r["text"], r["turn"]) for r in map(json.loads, predicted.output.strip().splitlines())}
+    assert read == {Path(path).stem: (text, turn) for path, text, turn in zip(frame["image_path"], frame["prediction"], frame["turn"])}
+    plain = runner.invoke(app, ["predict", str(run_dir), str(next((tmp_path / "crops").glob("*.png"))), "--json"])
+    assert "turn" not in json.loads(plain.output)
 
 
 def test_bad_widths_and_a_stretching_model_are_one_line(run_dir: Path, tmp_path: Path) -> None:

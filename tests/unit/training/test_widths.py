@@ -15,7 +15,7 @@ from PIL import Image
 from synthocr.errors import UserError
 from synthocr.training.decode import Decoded
 from synthocr.training.pipeline import ImageSpec, preprocess_image
-from synthocr.training.widths import check_widths, parse_widths, preprocess_at_widths, read_at_widths, read_views
+from synthocr.training.widths import check_widths, parse_widths, preprocess_at_widths, read_views
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -58,21 +58,12 @@ class _Fake:
         return [Decoded(str(int(d)), float(d) / 128) for d in dark]
 
 
-def test_each_image_keeps_its_most_confident_reading() -> None:
+def test_each_image_keeps_its_most_confident_reading_and_names_its_view() -> None:
     images = np.ones((2, 3, 32, 128, 1), np.float32)
     for i, widths in enumerate([(10, 30, 20), (50, 5, 7)]):
         for j, dark in enumerate(widths):
             images[i, j, :, :dark] = 0.0
-    assert [d.text for d in read_at_widths(_Fake(), images)] == ["30", "50"]
-    assert [d.text for d in read_at_widths(_Fake(), images[:, 1])] == ["30", "5"]  # one width: read as it is
-
-
-def test_read_views_names_the_view_each_kept_reading_came_from() -> None:
-    images = np.ones((2, 2, 32, 128, 1), np.float32)
-    for i, widths in enumerate([(10, 30), (50, 5)]):
-        for j, dark in enumerate(widths):
-            images[i, j, :, :dark] = 0.0
     words, views = read_views(_Fake(), images)
     assert [w.text for w in words] == ["30", "50"] and views == [1, 0]
-    words, views = read_views(_Fake(), images[:, 0])
-    assert [w.text for w in words] == ["10", "50"] and views == [0, 0]
+    words, views = read_views(_Fake(), images[:, 1])  # one view: read as it is
+    assert [w.text for w in words] == ["30", "5"] and views == [0, 0]
