@@ -122,12 +122,17 @@ def deskewed(encoded: bytes) -> tuple[bytes, int]:
     return (png.tobytes(), degrees) if ok else (encoded, 0)
 
 
-def deskewed_tensor(encoded: Any) -> Any:
-    """`deskewed` inside a tf.data map: encoded bytes (a scalar string tensor) -> the turned view's bytes."""
+def deskewed_tensor(encoded: Any) -> tuple[Any, Any]:
+    """`deskewed` inside a tf.data map: encoded bytes (a scalar string tensor) -> (the turned view's bytes,
+    the turn in degrees as an int32 scalar)."""
     import tensorflow as tf
 
-    # The string arrives as a 0-d array (`bytes(array)` would be its buffer, not the string) and leaves as one.
-    view = tf.numpy_function(lambda data: np.asarray(deskewed(np.asarray(data).item())[0], dtype=object), [encoded],
-                             tf.string, stateful=False)
+    def turn(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # The string arrives as a 0-d array (`bytes(array)` would be its buffer, not the string) and leaves as one.
+        view, degrees = deskewed(np.asarray(data).item())
+        return np.asarray(view, dtype=object), np.int32(degrees)
+
+    view, degrees = tf.numpy_function(turn, [encoded], (tf.string, tf.int32), stateful=False)
     view.set_shape(())
-    return view
+    degrees.set_shape(())
+    return view, degrees

@@ -109,18 +109,21 @@ def _data_charset_and_samples(request: EvalRequest, skips: Counter) -> tuple[str
 
 
 def _image_preparation(recognizer: Any, widths: tuple[float, ...], deskew: bool) -> Callable[[Any], Any]:
-    """Encoded bytes -> the model's input: one image, or (views, ...) of it at each width factor (and turned upright)."""
+    """Encoded bytes -> (the model's input, the upright view's turn): one image, or (views, ...) of it at each
+    width factor (and turned upright); the turn is 0 without `deskew`."""
+    import tensorflow as tf
+
     from synthocr.training.pipeline import preprocess_image
     from synthocr.training.widths import preprocess_at_widths
 
     spec = recognizer.spec
     if widths == (1.0,) and not deskew:
-        return lambda encoded: preprocess_image(encoded, spec)
+        return lambda encoded: (preprocess_image(encoded, spec), tf.constant(0, tf.int32))
     return lambda encoded: preprocess_at_widths(encoded, spec, widths, deskew)
 
 
 def _shard_batches(files: list[str], prepare_image: Callable[[Any], Any], batch_size: int, limit: int | None) -> tuple[Any, int]:
-    """Batches of (images, shard, index, serialised record) from shards; images that fail to decode are dropped."""
+    """Batches of (images, turns, shard, index, serialised record) from shards; images that fail to decode are dropped."""
     import tensorflow as tf
 
     from synthocr.dataset import count_records
@@ -134,7 +137,7 @@ def _shard_batches(files: list[str], prepare_image: Callable[[Any], Any], batch_
         total = min(total, limit)
 
     def prepare(shard: tf.Tensor, index: tf.Tensor, serialized: tf.Tensor) -> tuple[tf.Tensor, ...]:
-        return prepare_image(parse_record(serialized)[KEY_IMAGE]), shard, index, serialized
+        return *prepare_image(parse_record(serialized)[KEY_IMAGE]), shard, index, serialized
 
     data = data.map(prepare, num_parallel_calls=AUTOTUNE).ignore_errors()
     return data.batch(batch_size).prefetch(AUTOTUNE), total
@@ -142,7 +145,7 @@ def _shard_batches(files: list[str], prepare_image: Callable[[Any], Any], batch_
 
 def _record_batches(samples: Iterator[_Sample], prepare_image: Callable[[Any], Any], batch_size: int, limit: int | None,
                     kept: list[_Sample]) -> Any:
-    """Batches of (images, position in `kept`) from an iterator of samples; undecodable images are dropped."""
+    """Batches of (images, turns, position in `kept`) from an iterator of samples; undecodable images are dropped."""
     import tensorflow as tf
 
     from synthocr.training.pipeline import AUTOTUNE
@@ -157,7 +160,7 @@ def _record_batches(samples: Iterator[_Sample], prepare_image: Callable[[Any], A
     data = tf.data.Dataset.from_generator(
         generate, output_signature=(tf.TensorSpec((), tf.int64), tf.TensorSpec((), tf.string))
     )
-    data = data.map(lambda i, encoded: (prepare_image(encoded), i), num_parallel_calls=AUTOTUNE).ignore_errors()
+    data = data.map(lambda i, encoded: (*prepare_image(encoded), i), num_parallel_calls=AUTOTUNE).ignore_errors()
     return data.batch(batch_size).prefetch(AUTOTUNE)
 
 
@@ -180,29 +183,21 @@ def _row(sample: _Sample, prediction: str, confidence: float, data_path: str, tu
     return row
 
 
-def _turn_of(request: EvalRequest) -> Callable[[_Sample, int], int | None]:
-    """(sample, the view its kept reading came from) -> the `turn` column: None without `deskew`, else the
-    degrees the image was turned for that reading (0: as it is). Views are the widths, then the widths turned."""
-    from synthocr.training.deskew import deskewed
-
-    if not request.deskew:
-        return lambda sample, view: None
-    widths = len(request.widths)
-    return lambda sample, view: deskewed(sample.record.image)[1] if view >= widths else 0
-
-
 def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, total: None) -> EvalResult:
     """Writes predictions.parquet for the data and returns the accuracies and what was skipped."""
     import pandas as pd
 
     from synthocr.dataset.records import decode_example
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
-    from synthocr.training.widths import check_widths, read_views
+    from synthocr.training.widths import check_widths, kept_turn, read_views
 
     recognizer = load_recognizer(request.model)
     check_widths(request.widths, recognizer.spec.resize, request.model)
     prepare_image = _image_preparation(recognizer, request.widths, request.deskew)
-    turn_of = _turn_of(request)
+
+    def turn_of(view: int, turn: int) -> int | None:  # the `turn` column: only with deskew
+        return kept_turn(view, turn, request.widths) if request.deskew else None
+
     skips: Counter = Counter()
     kind, data_chars, samples, files = _data_charset_and_samples(request, skips)
     gaps = recognizer.charset.missing(data_chars)
@@ -217,19 +212,20 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
     read = 0
     if samples is None:
         batches, total = _shard_batches(files, prepare_image, request.batch_size, request.limit)
-        for images, shards, indices, serialized in batches:
+        for images, turns, shards, indices, serialized in batches:
             decoded, views = read_views(recognizer, images, request.beam_width)
-            for shard, index, payload, word, view in zip(shards.numpy(), indices.numpy(), serialized.numpy(), decoded, views):
+            for shard, index, payload, word, view, turn in zip(shards.numpy(), indices.numpy(), serialized.numpy(), decoded,
+                                                               views, turns.numpy()):
                 sample = _Sample(decode_example(payload), shard.decode(), int(index), None)
-                rows.append(_row(sample, word.text, word.confidence, data_path, turn_of(sample, view)))
+                rows.append(_row(sample, word.text, word.confidence, data_path, turn_of(view, turn)))
             on_progress(len(rows), total)
         read = total
     else:
         kept: list[_Sample] = []
-        for images, positions in _record_batches(samples, prepare_image, request.batch_size, request.limit, kept):
+        for images, turns, positions in _record_batches(samples, prepare_image, request.batch_size, request.limit, kept):
             decoded, views = read_views(recognizer, images, request.beam_width)
-            rows.extend(_row(kept[int(p)], w.text, w.confidence, data_path, turn_of(kept[int(p)], v))
-                        for p, w, v in zip(positions.numpy(), decoded, views))
+            rows.extend(_row(kept[int(p)], w.text, w.confidence, data_path, turn_of(v, t))
+                        for p, w, v, t in zip(positions.numpy(), decoded, views, turns.numpy()))
             on_progress(len(rows), None)
         read = len(kept)
     if read > len(rows):

@@ -30,9 +30,8 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
 
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
     from synthocr.sources import tf_readable
-    from synthocr.training.deskew import deskewed
     from synthocr.training.pipeline import preprocess_image
-    from synthocr.training.widths import check_widths, preprocess_at_widths, read_views
+    from synthocr.training.widths import check_widths, kept_turn, preprocess_at_widths, read_views
 
     recognizer = load_recognizer(model)
     check_widths(widths, recognizer.spec.resize, model)
@@ -41,19 +40,17 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
             raise UserError(f"{image}: no such image file")
     for start in range(0, len(images), batch_size):
         chunk = images[start : start + batch_size]
-        batch, encodings = [], []
+        batch, turns = [], []
         for image in chunk:
             data, _ = tf_readable(image.read_bytes())  # GIF, BMP, CMYK JPEG: as PNG
-            encodings.append(data)
             try:
                 encoded = tf.constant(data)
-                batch.append(preprocess_image(encoded, recognizer.spec) if widths == (1.0,) and not deskew
-                             else preprocess_at_widths(encoded, recognizer.spec, widths, deskew))
+                views, turn = ((preprocess_image(encoded, recognizer.spec), 0) if widths == (1.0,) and not deskew
+                               else preprocess_at_widths(encoded, recognizer.spec, widths, deskew))
             except tf.errors.InvalidArgumentError:
                 raise UserError(f"{image}: not a decodable image (PNG, JPEG, GIF or BMP)") from None
-        words, views = read_views(recognizer, tf.stack(batch), beam_width)
-        for image, word, view, data in zip(chunk, words, views, encodings):
-            turn = None
-            if deskew:  # the view kept: the widths, then the widths turned
-                turn = deskewed(data)[1] if view >= len(widths) else 0
-            yield Prediction(image, word.text, word.confidence, turn)
+            batch.append(views)
+            turns.append(turn)
+        words, kept = read_views(recognizer, tf.stack(batch), beam_width)
+        for image, word, view, turn in zip(chunk, words, kept, turns):
+            yield Prediction(image, word.text, word.confidence, kept_turn(view, turn, widths) if deskew else None)

@@ -47,17 +47,31 @@ def check_widths(widths: tuple[float, ...], resize: str, model: Any) -> None:
                         "image to its input width, whatever the image's own)", params=("widths",))
 
 
-def preprocess_at_widths(encoded: Any, spec: Any, widths: tuple[float, ...], deskew: bool = False) -> Any:
-    """PNG or JPEG bytes -> (views, height, width, channels): the image as each width factor resizes it, then
-    with `deskew` the image turned upright (`synthocr.training.deskew`) at each width factor."""
+def preprocess_at_widths(encoded: Any, spec: Any, widths: tuple[float, ...], deskew: bool = False) -> tuple[Any, Any]:
+    """PNG or JPEG bytes -> ((views, height, width, channels), turn): the image as each width factor resizes
+    it, then with `deskew` the image turned upright (`synthocr.training.deskew`) at each width factor; `turn`
+    is the degrees of that turn (an int32 scalar, 0 without `deskew`)."""
     import tensorflow as tf
 
     from synthocr.training.deskew import deskewed_tensor
     from synthocr.training.pipeline import preprocess_image
 
-    sources = [encoded, deskewed_tensor(encoded)] if deskew else [encoded]
+    sources, turn = [encoded], tf.constant(0, tf.int32)
+    if deskew:
+        upright, turn = deskewed_tensor(encoded)
+        sources.append(upright)
     views = [preprocess_image(source, spec, None if w == 1.0 else tf.constant(w, tf.float32)) for source in sources for w in widths]
-    return tf.stack(views)
+    return tf.stack(views), turn
+
+
+def kept_turn(view: int, turn: int, widths: tuple[float, ...]) -> int:
+    """The degrees the kept reading's image was turned: `turn` if it came from an upright view (the views are
+    the widths, then the widths turned), else 0.
+
+    >>> kept_turn(1, -21, (1.0, 0.8)), kept_turn(2, -21, (1.0, 0.8))
+    (0, -21)
+    """
+    return int(turn) if view >= len(widths) else 0
 
 
 def most_confident(readings: list[Decoded], count: int) -> list[int]:

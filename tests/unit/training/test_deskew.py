@@ -94,9 +94,9 @@ def test_deskew_adds_the_turned_view_after_the_widths() -> None:
     buffer = io.BytesIO()
     Image.fromarray(_turned_crop(20)).save(buffer, format="PNG")
     encoded = tf.constant(buffer.getvalue())
-    views = preprocess_at_widths(encoded, ImageSpec(), (1.0, 0.8), deskew=True).numpy()
+    views = preprocess_at_widths(encoded, ImageSpec(), (1.0, 0.8), deskew=True)[0].numpy()
     assert views.shape == (4, 32, 128, 1)
-    np.testing.assert_array_equal(views[:2], preprocess_at_widths(encoded, ImageSpec(), (1.0, 0.8)).numpy())
+    np.testing.assert_array_equal(views[:2], preprocess_at_widths(encoded, ImageSpec(), (1.0, 0.8))[0].numpy())
     np.testing.assert_array_equal(views[0], preprocess_image(encoded, ImageSpec()).numpy())
     inked = [int((v < 0.5).any(axis=0).sum()) for v in views]  # columns with ink: the level word is longer
     assert inked[2] > 1.3 * inked[0]

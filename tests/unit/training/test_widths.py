@@ -44,7 +44,7 @@ def test_the_views_are_the_image_at_each_width_and_the_first_as_trained() -> Non
     buffer = io.BytesIO()
     Image.fromarray(array).save(buffer, format="PNG")
     encoded = tf.constant(buffer.getvalue())
-    views = preprocess_at_widths(encoded, ImageSpec(), (1.0, 1.5, 0.5)).numpy()
+    views = preprocess_at_widths(encoded, ImageSpec(), (1.0, 1.5, 0.5))[0].numpy()
     assert views.shape == (3, 32, 128, 1)
     np.testing.assert_array_equal(views[0], preprocess_image(encoded, ImageSpec()).numpy())
     assert [int((v[16, :, 0] < 0.5).sum()) for v in views] == [20, 30, 10]
