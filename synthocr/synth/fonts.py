@@ -44,6 +44,9 @@ def _read_font(path: str) -> tuple[frozenset[int], str, str]:
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # harmless table quirks of shipped fonts
     try:
         font = TTFont(path, lazy=True, fontNumber=0)
+        # Only the code points are wanted, not the glyph names the cmap maps them to: placeholder
+        # names spare decoding the 'post' or 'CFF ' table for them (0.8 s -> 0.2 s for the bundled fonts).
+        font.setGlyphOrder([f"glyph{i}" for i in range(font["maxp"].numGlyphs)])
         cmap = font.getBestCmap() or {}
         names = font["name"]
         family = names.getDebugName(16) or names.getDebugName(1) or Path(path).stem

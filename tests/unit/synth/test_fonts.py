@@ -38,6 +38,16 @@ def test_a_font_drawn_blank_for_a_character_is_reported_and_never_draws_it(tmp_p
     assert sampler.draws(font, "abc") and not sampler.draws(font, "bed")
 
 
+@pytest.mark.parametrize("name", ["Roboto-Regular.ttf", "Apropal-Bold.otf"])  # glyf outlines, CFF outlines
+def test_the_code_points_read_are_fonttools_own_cmap(name: str) -> None:
+    # _read_font names the glyphs with placeholders instead of decoding their names; the code
+    # points must be exactly those of fontTools' own reading (plus the space it always adds).
+    path = Path(__file__).resolve().parents[3] / "fonts" / name
+    (font,) = [f for f in scan_directory(path.parent, "bundled") if f.path == str(path)]
+    assert font.glyphs == frozenset(TTFont(str(path)).getBestCmap()) | {32}
+    assert font.covers("Hello, World 2026")
+
+
 def test_covers_and_missing() -> None:
     font = _font("a", "abc")
     assert font.covers("cab") and not font.covers("abd")
