@@ -8,7 +8,9 @@ today's on both sets, and at least 3x recipes/trdg_defaults.yaml at the same ste
 
 `--widths 0.8,0.9,1,1.15,1.3` also scores each model read at those widths (`evaluate --widths`), as
 extra rows: a reading option, not the recipe, so the targets are the rows read at one width.
-`--deskew` adds rows read turned upright as well (`evaluate --deskew`), alone and at those widths.
+`--deskew` adds rows read turned upright as well (`evaluate --deskew`), alone and at those widths;
+`--lexicon english_common --lexicon english` each of these rows again with those word lists
+(`evaluate --lexicon`).
 
 Each recipe's dataset (--count samples in the demo's splits) and run are cached under --work, so a
 second call with the same recipe, count and steps only evaluates. Never trains on the real sets:
@@ -35,6 +37,8 @@ def main() -> None:
     parser.add_argument("--realdev", type=Path, default=REALDEV, help="folder holding iiit5k_train/ and ic15_train/")
     parser.add_argument("--widths", default="1", help="also read each model at these width factors (evaluate --widths)")
     parser.add_argument("--deskew", action="store_true", help="also read each model turned upright (evaluate --deskew)")
+    parser.add_argument("--lexicon", action="append", default=[],
+                        help="also read each model (and each reading above) with this word list (evaluate --lexicon); repeatable")
     args = parser.parse_args()
 
     from synthocr.paths import bundled
@@ -53,13 +57,15 @@ def main() -> None:
         label = path.stem
         data = dataset_for(recipe, args.count, args.work, args.workers, label)
         model = trained(recipe, data, args.steps, args.work, label)
-        results[label] = score_real(model, sets, model.parent / "real")
-        if widths != (1.0,):
-            results[f"{label} @{args.widths}"] = score_real(model, sets, model.parent / "real", widths)
+        readings = [((1.0,), False), *([(widths, False)] if widths != (1.0,) else [])]
         if args.deskew:
-            results[f"{label} @deskew"] = score_real(model, sets, model.parent / "real", deskew=True)
-            if widths != (1.0,):
-                results[f"{label} @{args.widths}+deskew"] = score_real(model, sets, model.parent / "real", widths, True)
+            readings += [((1.0,), True), *([(widths, True)] if widths != (1.0,) else [])]
+        lexicons = [(), *([tuple(args.lexicon)] if args.lexicon else [])]
+        for lexicon in lexicons:
+            for at, deskew in readings:
+                options = [*([args.widths] if at != (1.0,) else []), *(["deskew"] if deskew else []), *(["lexicon"] if lexicon else [])]
+                name = label if not options else f"{label} @{'+'.join(options)}"
+                results[name] = score_real(model, sets, model.parent / "real", at, deskew, lexicon)
         print(f"[{label}] done in {(time.perf_counter() - started) / 60:.1f} minutes", flush=True)
 
     print()

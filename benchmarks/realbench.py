@@ -110,17 +110,17 @@ def _train_suffix(config: Any) -> str:
 
 
 def score_real(model: Path, sets: dict[str, Path], out_dir: Path, widths: tuple[float, ...] = (1.0,),
-               deskew: bool = False) -> dict[str, dict[str, float]]:
+               deskew: bool = False, lexicon: tuple[str, ...] = ()) -> dict[str, dict[str, float]]:
     """{set: summary} of the model on each real set (predictions.parquet kept under out_dir), read at `widths`
-    (and turned upright with `deskew`)."""
+    (and turned upright with `deskew`, corrected with the word lists of `lexicon`)."""
     from synthocr.training.evaluate import EvalRequest, evaluate
 
     scores = {}
-    suffix = ("" if widths == (1.0,) else "-w" + "_".join(f"{w:g}" for w in widths)) + ("-deskew" if deskew else "")
+    suffix = ("" if widths == (1.0,) else "-w" + "_".join(f"{w:g}" for w in widths)) + ("-deskew" if deskew else "") + ("-lexicon" if lexicon else "")
     for name, labels in sets.items():
         out = out_dir / f"predictions-{name}{suffix}.parquet"
         result = evaluate(EvalRequest(model=model, data=labels, out=out, allow_charset_mismatch=True, widths=widths,
-                                      deskew=deskew))
+                                      deskew=deskew, lexicon=lexicon))
         scores[name] = {**result.summary, "predictions": str(out)}
     return scores
 

@@ -4,7 +4,7 @@ Each row is one sample read by a model. After the `PREDICTION_COLUMNS` below com
 text attributes of `synthocr.report.attributes` (`ATTRIBUTE_COLUMNS`), then the sample's meta
 flattened (a meta key that clashes with a column is written `meta_KEY`). `font` is dropped when
 no sample has one (labels.tsv, MJSynth). `OPTIONAL_COLUMNS` come after `PREDICTION_COLUMNS` when the
-option that makes them was given (`turn`: `evaluate --deskew`).
+option that makes them was given (`turn`: `evaluate --deskew`; `raw_prediction`: `evaluate --lexicon`).
 
 A column's `dtype` is what the readers rely on: `string`, `number` (any real), `integer` (whole
 numbers) or `boolean`; `synthocr.report.predictions_check` refuses a file whose column holds
@@ -40,6 +40,7 @@ SHARD = "shard"
 RECORD_INDEX = "record_index"
 IMAGE_PATH = "image_path"
 TURN = "turn"
+RAW_PREDICTION = "raw_prediction"
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ PREDICTION_COLUMNS: tuple[Column, ...] = (
     Column(ID, "string", "the sample's id (a shard record's, or the image's name)"),
     Column(TEXT, "string", "the ground truth"),
     Column(PREDICTION, "string", "what the model read"),
-    Column(CONFIDENCE, "number", "probability of the decoded path (synthocr.training.decode)"),
+    Column(CONFIDENCE, "number", "probability of the decoded path (synthocr.training.decode); where a lexicon "
+           "replaced the reading, the lexicon word's probability, all its paths and cases (synthocr.training.lexicon)"),
     Column(EDIT_DISTANCE, "integer", "Levenshtein distance of prediction to text (synthocr.metrics)"),
     Column(CER, "number", "edit_distance / characters of the text (at least 1)"),
     Column(EXACT, "boolean", "prediction == text"),
@@ -73,6 +75,7 @@ PREDICTION_COLUMNS: tuple[Column, ...] = (
 # Written after those only by the option that makes them.
 OPTIONAL_COLUMNS: tuple[Column, ...] = (
     Column(TURN, "integer", "evaluate --deskew: degrees (counter-clockwise) the image was turned for the kept reading; 0: as it is"),
+    Column(RAW_PREDICTION, "string", "evaluate --lexicon: what the model read before the lexicon (prediction where it was kept)"),
 )
 COLUMNS: dict[str, Column] = {column.name: column for column in (*PREDICTION_COLUMNS, *OPTIONAL_COLUMNS)}
 COLUMN_NAMES: tuple[str, ...] = tuple(column.name for column in PREDICTION_COLUMNS)  # in every file, in this order

@@ -14,9 +14,13 @@ import typer
 from synthocr.cli.app import app, user_errors
 from synthocr.errors import UserError
 from synthocr.predictions import PREDICTIONS_FILE
+from synthocr.training.lexicon import DEFAULT_WEIGHT
 
 DESKEW_HELP = ("also read each image turned upright by the angle its edges show (words at up to 45 degrees in an "
                "upright crop), keeping the more confident reading; twice the forward passes")
+LEXICON_HELP = ("a word list a reading may be corrected to (a file, one word per line, or english_common, english, "
+                "trdg:en); repeatable. A reading outside it gives way to a word within 2 edits the model finds likely enough")
+LEXICON_WEIGHT_HELP = "nats a lexicon word is favoured by over a reading outside the lexicon (0: only if likelier; large: always)"
 WIDTHS_HELP = ("width factors to read each image at, keeping the most confident reading (one forward pass each), "
                "e.g. 0.8,0.9,1,1.15,1.3; 1: as trained")
 
@@ -112,6 +116,8 @@ def evaluate(
     allow_charset_mismatch: Annotated[bool, typer.Option(help="score data with characters the model cannot output (as errors)")] = False,
     widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
     deskew: Annotated[bool, typer.Option(help=DESKEW_HELP)] = False,
+    lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP)] = None,
+    lexicon_weight: Annotated[float, typer.Option(help=LEXICON_WEIGHT_HELP, min=0)] = DEFAULT_WEIGHT,
 ) -> None:
     """Reads every sample, writes one row per sample to a parquet file and prints word accuracy and CER."""
     _quiet_tensorflow()
@@ -121,7 +127,8 @@ def evaluate(
     from synthocr.training.evaluate import evaluate as run_evaluation
     from synthocr.training.widths import parse_widths
 
-    request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit, parse_widths(widths), deskew)
+    request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit, parse_widths(widths), deskew,
+                          tuple(lexicon or ()), lexicon_weight)
     with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task("evaluate", total=None)
         result = run_evaluation(request, on_progress=lambda done, total: bar.update(task, completed=done, total=total))
@@ -134,6 +141,8 @@ def evaluate(
     )
     if result.turned is not None:
         typer.echo(f"deskew: {result.turned} of {s['samples']} readings kept from the image turned upright (column turn)")
+    if result.replaced is not None:
+        typer.echo(f"lexicon: {result.replaced} of {s['samples']} readings replaced by a lexicon word (column raw_prediction)")
     if result.skipped:
         typer.echo("skipped: " + ", ".join(f"{reason}: {n}" for reason, n in result.skipped.items()))
     typer.echo(f"wrote {result.out}")
@@ -148,16 +157,21 @@ def predict(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
     widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
     deskew: Annotated[bool, typer.Option(help=DESKEW_HELP)] = False,
+    lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP)] = None,
+    lexicon_weight: Annotated[float, typer.Option(help=LEXICON_WEIGHT_HELP, min=0)] = DEFAULT_WEIGHT,
 ) -> None:
     """Prints the text and confidence of each image."""
     _quiet_tensorflow()
     from synthocr.training.predict import predict as run_prediction
     from synthocr.training.widths import parse_widths
 
-    for p in run_prediction(model, images, beam_width, widths=parse_widths(widths), deskew=deskew):
+    for p in run_prediction(model, images, beam_width, widths=parse_widths(widths), deskew=deskew, lexicon=tuple(lexicon or ()),
+                            lexicon_weight=lexicon_weight):
         turn = {} if p.turn is None else {"turn": p.turn}
+        raw = {} if p.raw is None else {"raw": p.raw}
         if as_json:
-            typer.echo(json.dumps({"image": str(p.image), "text": p.text, "confidence": round(p.confidence, 6), **turn},
+            typer.echo(json.dumps({"image": str(p.image), "text": p.text, "confidence": round(p.confidence, 6), **turn, **raw},
                                   ensure_ascii=False))
         else:
-            typer.echo(f"{p.image}\t{p.text}\t{p.confidence:.4f}" + (f"\tturn {p.turn}" if turn else ""))
+            typer.echo(f"{p.image}\t{p.text}\t{p.confidence:.4f}" + (f"\tturn {p.turn}" if turn else "")
+                       + (f"\tread {p.raw}" if raw else ""))

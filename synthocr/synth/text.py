@@ -35,17 +35,22 @@ def word_list_path(path: str) -> Path:
     return Path(path)
 
 
-def load_words(source: WordsSource, where: str) -> list[str]:
-    """Reads a word list: one entry per line, blank lines ignored, the first `top` kept, words shorter
-    than min_length or longer than max_length dropped."""
-    path = word_list_path(source.path)
+def read_entries(path: Path, where: str) -> list[str]:
+    """The entries of a word list in file order: one per line, stripped, blank lines dropped."""
     if not path.is_file():
         raise UserError(f"{where}: word list not found: {path}")
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as err:
         raise UserError(f"{where}: word list {path} is not UTF-8 (byte {err.start})") from None
-    words = [w for w in (line.strip() for line in lines) if w][: source.top]
+    return [w for w in (line.strip() for line in lines) if w]
+
+
+def load_words(source: WordsSource, where: str) -> list[str]:
+    """Reads a word list: one entry per line, blank lines ignored, the first `top` kept, words shorter
+    than min_length or longer than max_length dropped."""
+    path = word_list_path(source.path)
+    words = read_entries(path, where)[: source.top]
     words = [w for w in words if source.min_length <= len(w) <= (source.max_length or len(w))]
     if not words:
         if source.min_length > 1 or source.max_length is not None:

@@ -22,6 +22,7 @@ class Decoded:
 
     text: str
     confidence: float
+    raw: str | None = None  # the model's own reading, where a lexicon word replaced it (synthocr.training.lexicon)
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """`evaluate`: reads every sample of a dataset split, a labels.tsv or an MJSynth root and scores it.
 
 One row per sample goes to predictions.parquet (the columns of `synthocr.predictions`: its
-`PREDICTION_COLUMNS`, `turn` with `deskew`, then the image and text attributes of
+`PREDICTION_COLUMNS`, `turn` with `deskew`, `raw_prediction` with a lexicon, then the image and text attributes of
 `synthocr.report.attributes` for every source, then the sample's meta flattened). Shards go through
 the training pipeline's own `preprocess_image`; images that cannot be decoded are skipped and
 counted, never scored as wrong.
@@ -26,6 +26,8 @@ from synthocr.report.attributes import ATTRIBUTE_COLUMNS, sample_attributes
 from synthocr.sources.labels_tsv import LABELS_FILE, iter_labels_tsv, label_characters, resolve_labels_file
 from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
 from synthocr.training.charset import DEFAULT_CHARSET
+from synthocr.training.decode import Decoded
+from synthocr.training.lexicon import DEFAULT_WEIGHT
 
 MJSYNTH_CHARSET = DEFAULT_CHARSET  # MJSynth's words are a-z, A-Z, 0-9: the default charset
 ProgressCallback = Callable[[int, int | None], None]
@@ -45,6 +47,8 @@ class EvalRequest:
     limit: int | None = None
     widths: tuple[float, ...] = (1.0,)  # width factors each image is read at; the most confident reading is kept
     deskew: bool = False  # also read each image turned upright by the angle its edges show (synthocr.training.deskew)
+    lexicon: tuple[str, ...] = ()  # word lists a reading may be corrected to (synthocr.training.lexicon)
+    lexicon_weight: float = DEFAULT_WEIGHT  # nats: a lexicon word's prior over a reading outside the lexicon
 
 
 @dataclass
@@ -57,6 +61,7 @@ class EvalResult:
     charset_gaps: str = ""
     kind: str = "dataset"
     turned: int | None = None  # with deskew: readings kept from the turned view
+    replaced: int | None = None  # with a lexicon: readings replaced by a lexicon word
 
 
 @dataclass(frozen=True)
@@ -164,12 +169,14 @@ def _record_batches(samples: Iterator[_Sample], prepare_image: Callable[[Any], A
     return data.batch(batch_size).prefetch(AUTOTUNE)
 
 
-def _row(sample: _Sample, prediction: str, confidence: float, data_path: str, turn: int | None = None) -> dict[str, Any]:
-    """One row of predictions.parquet, its columns in `PREDICTION_COLUMNS` order (then `turn` when deskewing)."""
+def _row(sample: _Sample, word: Decoded, data_path: str, turn: int | None = None, lexicon: bool = False) -> dict[str, Any]:
+    """One row of predictions.parquet, its columns in `PREDICTION_COLUMNS` order (then `turn` when deskewing,
+    `raw_prediction` with a lexicon)."""
     record = sample.record
+    prediction = word.text
     scored = score(record.text, prediction)
     row: dict[str, Any] = {
-        schema.ID: record.id, schema.TEXT: record.text, schema.PREDICTION: prediction, schema.CONFIDENCE: confidence,
+        schema.ID: record.id, schema.TEXT: record.text, schema.PREDICTION: prediction, schema.CONFIDENCE: word.confidence,
         schema.EDIT_DISTANCE: scored.edit_distance, schema.CER: scored.cer, schema.EXACT: scored.exact,
         schema.CASELESS: scored.caseless, schema.BENCHMARK: scored.benchmark, schema.LENGTH: scored.length,
         schema.FONT: record.font, schema.SOURCE: record.source, schema.IMAGE_FORMAT: record.image_format,
@@ -178,6 +185,8 @@ def _row(sample: _Sample, prediction: str, confidence: float, data_path: str, tu
     }
     if turn is not None:
         row[schema.TURN] = turn
+    if lexicon:
+        row[schema.RAW_PREDICTION] = word.text if word.raw is None else word.raw
     row.update(sample_attributes(record.image, record.text))
     row.update(flatten_meta(record.meta, set(schema.COLUMNS) | set(ATTRIBUTE_COLUMNS)))
     return row
@@ -189,10 +198,12 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
 
     from synthocr.dataset.records import decode_example
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
+    from synthocr.training.lexicon import load_lexicon
     from synthocr.training.widths import check_widths, kept_turn, read_views
 
     recognizer = load_recognizer(request.model)
     check_widths(request.widths, recognizer.spec.resize, request.model)
+    lexicon = load_lexicon(request.lexicon, recognizer.charset, request.lexicon_weight) if request.lexicon else None
     prepare_image = _image_preparation(recognizer, request.widths, request.deskew)
 
     def turn_of(view: int, turn: int) -> int | None:  # the `turn` column: only with deskew
@@ -213,24 +224,25 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
     if samples is None:
         batches, total = _shard_batches(files, prepare_image, request.batch_size, request.limit)
         for images, turns, shards, indices, serialized in batches:
-            decoded, views = read_views(recognizer, images, request.beam_width)
+            decoded, views = read_views(recognizer, images, request.beam_width, lexicon)
             for shard, index, payload, word, view, turn in zip(shards.numpy(), indices.numpy(), serialized.numpy(), decoded,
                                                                views, turns.numpy()):
                 sample = _Sample(decode_example(payload), shard.decode(), int(index), None)
-                rows.append(_row(sample, word.text, word.confidence, data_path, turn_of(view, turn)))
+                rows.append(_row(sample, word, data_path, turn_of(view, turn), lexicon is not None))
             on_progress(len(rows), total)
         read = total
     else:
         kept: list[_Sample] = []
         for images, turns, positions in _record_batches(samples, prepare_image, request.batch_size, request.limit, kept):
-            decoded, views = read_views(recognizer, images, request.beam_width)
-            rows.extend(_row(kept[int(p)], w.text, w.confidence, data_path, turn_of(v, t))
+            decoded, views = read_views(recognizer, images, request.beam_width, lexicon)
+            rows.extend(_row(kept[int(p)], w, data_path, turn_of(v, t), lexicon is not None)
                         for p, w, v, t in zip(positions.numpy(), decoded, views, turns.numpy()))
             on_progress(len(rows), None)
         read = len(kept)
     if read > len(rows):
         skips["undecodable image"] += read - len(rows)
-    columns = [*schema.COLUMN_NAMES, *([schema.TURN] if request.deskew else []), *ATTRIBUTE_COLUMNS]
+    columns = [*schema.COLUMN_NAMES, *([schema.TURN] if request.deskew else []),
+               *([schema.RAW_PREDICTION] if lexicon is not None else []), *ATTRIBUTE_COLUMNS]
     frame = pd.DataFrame(rows, columns=None if rows else columns)
     if rows and (frame[schema.FONT] == "").all():
         frame = frame.drop(columns=schema.FONT)
@@ -238,4 +250,5 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
     frame.to_parquet(request.out, index=False)
     summary = summarise(frame[schema.TEXT], frame[schema.PREDICTION]) if rows else summarise([], [])
     turned = int((frame[schema.TURN] != 0).sum()) if request.deskew else None
-    return EvalResult(request.out, summary, dict(skips), gaps, kind, turned)
+    replaced = int((frame[schema.RAW_PREDICTION] != frame[schema.PREDICTION]).sum()) if lexicon is not None else None
+    return EvalResult(request.out, summary, dict(skips), gaps, kind, turned, replaced)

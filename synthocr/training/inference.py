@@ -26,12 +26,15 @@ class Recognizer:
     spec: ImageSpec
     path: Path
 
-    def read(self, images: Any, beam_width: int = 0) -> list[Decoded]:
-        """Decoded words for a batch of preprocessed images (batch, height, width, channels)."""
+    def logits(self, images: Any) -> np.ndarray:
+        """The model's output (batch, frames, classes) for a batch of preprocessed images (batch, height, width, channels)."""
         import keras
 
-        logits = keras.ops.convert_to_numpy(self.model(images, training=False))
-        return decode_logits(np.asarray(logits, dtype=np.float32), self.charset, beam_width)
+        return np.asarray(keras.ops.convert_to_numpy(self.model(images, training=False)), dtype=np.float32)
+
+    def read(self, images: Any, beam_width: int = 0) -> list[Decoded]:
+        """Decoded words for a batch of preprocessed images (batch, height, width, channels)."""
+        return decode_logits(self.logits(images), self.charset, beam_width)
 
 
 def load_recognizer(path: str | Path) -> Recognizer:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from synthocr.errors import UserError
+from synthocr.training.lexicon import DEFAULT_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -17,24 +18,29 @@ class Prediction:
     text: str
     confidence: float
     turn: int | None = None  # with deskew: degrees (counter-clockwise) the image was turned for this reading
+    raw: str | None = None  # with a lexicon: the model's own reading, where a lexicon word replaced it
 
 
 def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batch_size: int = 64,
-            widths: tuple[float, ...] = (1.0,), deskew: bool = False) -> Iterator[Prediction]:
+            widths: tuple[float, ...] = (1.0,), deskew: bool = False, lexicon: Sequence[str] = (),
+            lexicon_weight: float = DEFAULT_WEIGHT) -> Iterator[Prediction]:
     """Reads the images in batches with the same preprocessing as training; a UserError names a bad image.
 
     `widths`: read each image at these width factors and keep the most confident reading (`synthocr.training.widths`);
-    `deskew`: also read it turned upright by the angle its edges show (`synthocr.training.deskew`).
+    `deskew`: also read it turned upright by the angle its edges show (`synthocr.training.deskew`);
+    `lexicon`: word lists a reading may be corrected to, with `lexicon_weight` (`synthocr.training.lexicon`).
     """
     import tensorflow as tf
 
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
     from synthocr.sources import tf_readable
     from synthocr.training.pipeline import preprocess_image
+    from synthocr.training.lexicon import load_lexicon
     from synthocr.training.widths import check_widths, kept_turn, preprocess_at_widths, read_views
 
     recognizer = load_recognizer(model)
     check_widths(widths, recognizer.spec.resize, model)
+    words_to = load_lexicon(lexicon, recognizer.charset, lexicon_weight) if lexicon else None
     for image in images:
         if not image.is_file():
             raise UserError(f"{image}: no such image file")
@@ -51,6 +57,6 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
                 raise UserError(f"{image}: not a decodable image (PNG, JPEG, GIF or BMP)") from None
             batch.append(views)
             turns.append(turn)
-        words, kept = read_views(recognizer, tf.stack(batch), beam_width)
+        words, kept = read_views(recognizer, tf.stack(batch), beam_width, words_to)
         for image, word, view, turn in zip(chunk, words, kept, turns):
-            yield Prediction(image, word.text, word.confidence, kept_turn(view, turn, widths) if deskew else None)
+            yield Prediction(image, word.text, word.confidence, kept_turn(view, turn, widths) if deskew else None, word.raw)

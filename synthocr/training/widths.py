@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from synthocr.errors import UserError
-from synthocr.training.decode import Decoded
+from synthocr.training.decode import Decoded, decode_logits
 
 SUGGESTED = "0.8,0.9,1,1.15,1.3"
 
@@ -84,13 +84,18 @@ def most_confident(readings: list[Decoded], count: int) -> list[int]:
     return [int(np.argmax([d.confidence for d in readings[start : start + count]])) for start in range(0, len(readings), count)]
 
 
-def read_views(recognizer: Any, images: Any, beam_width: int = 0) -> tuple[list[Decoded], list[int]]:
+def read_views(recognizer: Any, images: Any, beam_width: int = 0, lexicon: Any = None) -> tuple[list[Decoded], list[int]]:
     """(each image's kept reading, the view it came from) for a batch: (batch, height, width, channels) is
-    one view each; (batch, views, height, width, channels) keeps each image's most confident view."""
+    one view each; (batch, views, height, width, channels) keeps each image's most confident view. A
+    `lexicon` (synthocr.training.lexicon.Lexicon) then corrects each kept reading from its view's frames."""
     shape = tuple(images.shape)
-    if len(shape) == 4:
-        return recognizer.read(images, beam_width), [0] * shape[0]
-    flat = np.reshape(np.asarray(images), (shape[0] * shape[1], *shape[2:]))
-    readings = recognizer.read(flat, beam_width)
-    chosen = most_confident(readings, shape[1])
-    return [readings[i * shape[1] + view] for i, view in enumerate(chosen)], chosen
+    views = 1 if len(shape) == 4 else shape[1]
+    flat = np.reshape(np.asarray(images), (shape[0] * views, *shape[-3:]))
+    logits = recognizer.logits(flat)
+    readings = decode_logits(logits, recognizer.charset, beam_width)
+    chosen = most_confident(readings, views)
+    kept = [i * views + view for i, view in enumerate(chosen)]
+    decoded = [readings[i] for i in kept]
+    if lexicon is not None:
+        decoded = lexicon.correct(logits[kept], decoded)
+    return decoded, chosen

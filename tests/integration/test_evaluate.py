@@ -184,3 +184,64 @@ def test_bad_widths_and_a_stretching_model_are_one_line(run_dir: Path, tmp_path:
     assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
     assert "--widths 0.8,1 need a model trained with resize: pad" in result.output
     assert not out.exists()
+
+
+class _Misreader:
+    """A recogniser that reads the images it is given, in order, as `readings`; every letter sure but
+    the second of 'cst', where the frames leave 'a' 35%."""
+
+    def __init__(self, readings: list[str]) -> None:
+        from synthocr.training.charset import Charset
+        from synthocr.training.pipeline import ImageSpec
+
+        self.charset, self.spec, self.readings = Charset("abcdefghijklmnopqrstuvwxyz"), ImageSpec(), iter(readings)
+
+    def logits(self, images) -> np.ndarray:
+        out = np.full((len(images), 16, self.charset.num_classes), np.log(1e-6))
+        out[:, :, 0] = 0.0
+        for i in range(len(images)):
+            for t, character in enumerate(next(self.readings)):
+                out[i, 2 * t, 0], out[i, 2 * t, self.charset.encode(character)[0]] = np.log(1e-6), np.log(0.97)
+                if (t, character) == (1, "s"):
+                    out[i, 2 * t, [self.charset.encode("s")[0], self.charset.encode("a")[0]]] = np.log([0.6, 0.35])
+        return out
+
+
+def test_a_lexicon_replaces_readings_with_near_words_and_keeps_what_was_read(tmp_path: Path, monkeypatch) -> None:
+    import synthocr.export.runtime
+
+    words = ["cat", "dog", "sun", "map"]
+    labels = _labels_tsv(tmp_path / "crops", words)
+    lexicon = tmp_path / "words.txt"
+    lexicon.write_text("\n".join(words) + "\n", encoding="utf-8")
+    read_as = ["cst", "dog", "xyzzy", "s"]  # a letter off; a word; nothing near; one letter
+    monkeypatch.setattr(synthocr.export.runtime, "load_any_recognizer", lambda path: _Misreader(read_as))
+    out = tmp_path / "lexicon.parquet"
+    result = runner.invoke(app, ["evaluate", "model", str(labels), "--out", str(out), "--lexicon", str(lexicon)])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out)
+    assert list(frame["raw_prediction"]) == read_as and list(frame["prediction"]) == ["cat", "dog", "xyzzy", "s"]
+    assert "4 samples: word accuracy 0.5000 exact" in result.output
+    assert "lexicon: 1 of 4 readings replaced by a lexicon word (column raw_prediction)" in result.output
+    assert frame["confidence"].iloc[0] == pytest.approx(0.35 / 0.95, rel=0.01)  # the word's probability (frames normalised)
+    plain = runner.invoke(app, ["evaluate", "model", str(labels), "--out", str(tmp_path / "plain.parquet")])
+    assert plain.exit_code == 0 and "raw_prediction" not in pd.read_parquet(tmp_path / "plain.parquet").columns
+    images = [str(tmp_path / "crops" / f"{w}.png") for w in words]
+    monkeypatch.setattr(synthocr.export.runtime, "load_any_recognizer", lambda path: _Misreader(read_as))
+    predicted = runner.invoke(app, ["predict", "model", *images, "--lexicon", str(lexicon), "--json"])
+    assert predicted.exit_code == 0, predicted.output
+    rows = [json.loads(line) for line in predicted.output.strip().splitlines()]
+    assert [(r["text"], r.get("raw")) for r in rows] == [("cat", "cst"), ("dog", None), ("xyzzy", None), ("s", None)]
+
+
+def test_a_missing_or_unusable_lexicon_is_one_line(run_dir: Path, tmp_path: Path) -> None:
+    labels = _labels_tsv(tmp_path / "crops", ["cat"])
+    out = tmp_path / "p.parquet"
+    result = runner.invoke(app, ["evaluate", str(run_dir), str(labels), "--out", str(out), "--lexicon", str(tmp_path / "no.txt")])
+    assert result.exit_code == 2 and result.output.strip() == f"error: --lexicon {tmp_path / 'no.txt'}: word list not found: {tmp_path / 'no.txt'}"
+    accents = tmp_path / "accents.txt"
+    accents.write_text("été\n", encoding="utf-8")
+    result = runner.invoke(app, ["predict", str(run_dir), str(next((tmp_path / "crops").glob("*.png"))), "--lexicon", str(accents)])
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1
+    assert "no entry of" in result.output and "can be written with the model's charset" in result.output
+    assert not out.exists()
