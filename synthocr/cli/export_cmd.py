@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from synthocr.cli.app import app, user_errors
+from synthocr.cli.app import app, quiet_tensorflow, user_errors
 
 console = Console(stderr=True)
 
@@ -65,9 +65,7 @@ def export_model(
     overwrite: Annotated[bool, typer.Option(help="Replace an earlier export at --out.")] = False,
 ) -> None:
     """Writes the recogniser up to its logits for ONNX Runtime, TFLite or TF Serving (CTC decoding stays outside)."""
-    import os
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    quiet_tensorflow()
     from synthocr.export.model_export import export_model_file, sidecar_path
 
     with console.status(f"exporting {format.value}"):

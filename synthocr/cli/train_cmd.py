@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -11,22 +10,18 @@ from typing import Annotated, Optional
 
 import typer
 
-from synthocr.cli.app import app, user_errors
+from synthocr.cli.app import app, quiet_tensorflow, user_errors
 from synthocr.errors import UserError
 from synthocr.predictions import PREDICTIONS_FILE
-from synthocr.training.lexicon import DEFAULT_WEIGHT
 
 DESKEW_HELP = ("also read each image turned upright by the angle its edges show (words at up to 45 degrees in an "
                "upright crop), keeping the more confident reading; twice the forward passes")
 LEXICON_HELP = ("a word list a reading may be corrected to (a file, one word per line, or english_common, english, "
                 "trdg:en); repeatable. A reading outside it gives way to a word within 2 edits the model finds likely enough")
-LEXICON_WEIGHT_HELP = "nats a lexicon word is favoured by over a reading outside the lexicon (0: only if likelier; large: always)"
+LEXICON_WEIGHT_HELP = ("nats a lexicon word is favoured by over a reading outside the lexicon (0: only if likelier; large: "
+                       "always); default 5 nats")  # synthocr.training.lexicon.DEFAULT_WEIGHT, not imported: it brings numpy
 WIDTHS_HELP = ("width factors to read each image at, keeping the most confident reading (one forward pass each), "
                "e.g. 0.8,0.9,1,1.15,1.3; 1: as trained")
-
-
-def _quiet_tensorflow() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 class SelectBy(str, Enum):
@@ -73,7 +68,7 @@ def train(
     select_by: Annotated[Optional[SelectBy], typer.Option("--select-by", help="what picks the best checkpoint: real (mean benchmark accuracy of the --real-val sets; the default when they are given) or synthetic (val CER)")] = None,
 ) -> None:
     """Trains the CRNN-CTC recogniser on one or more synthocr datasets."""
-    _quiet_tensorflow()
+    quiet_tensorflow()
     from synthocr.recipe import load_recipe
     from synthocr.training.budget import epochs_bound
     from synthocr.training.distribute import join_hosts
@@ -117,18 +112,20 @@ def evaluate(
     widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
     deskew: Annotated[bool, typer.Option(help=DESKEW_HELP)] = False,
     lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP)] = None,
-    lexicon_weight: Annotated[float, typer.Option(help=LEXICON_WEIGHT_HELP, min=0)] = DEFAULT_WEIGHT,
+    lexicon_weight: Annotated[Optional[float], typer.Option(help=LEXICON_WEIGHT_HELP, min=0, show_default=False)] = None,
 ) -> None:
     """Reads every sample, writes one row per sample to a parquet file and prints word accuracy and CER."""
-    _quiet_tensorflow()
+    quiet_tensorflow()
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from synthocr.training.evaluate import EvalRequest
     from synthocr.training.evaluate import evaluate as run_evaluation
     from synthocr.training.widths import parse_widths
 
+    from synthocr.training.lexicon import DEFAULT_WEIGHT
+
     request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit, parse_widths(widths), deskew,
-                          tuple(lexicon or ()), lexicon_weight)
+                          tuple(lexicon or ()), DEFAULT_WEIGHT if lexicon_weight is None else lexicon_weight)
     with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task("evaluate", total=None)
         result = run_evaluation(request, on_progress=lambda done, total: bar.update(task, completed=done, total=total))
@@ -158,15 +155,16 @@ def predict(
     widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
     deskew: Annotated[bool, typer.Option(help=DESKEW_HELP)] = False,
     lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP)] = None,
-    lexicon_weight: Annotated[float, typer.Option(help=LEXICON_WEIGHT_HELP, min=0)] = DEFAULT_WEIGHT,
+    lexicon_weight: Annotated[Optional[float], typer.Option(help=LEXICON_WEIGHT_HELP, min=0, show_default=False)] = None,
 ) -> None:
     """Prints the text and confidence of each image."""
-    _quiet_tensorflow()
+    quiet_tensorflow()
+    from synthocr.training.lexicon import DEFAULT_WEIGHT
     from synthocr.training.predict import predict as run_prediction
     from synthocr.training.widths import parse_widths
 
     for p in run_prediction(model, images, beam_width, widths=parse_widths(widths), deskew=deskew, lexicon=tuple(lexicon or ()),
-                            lexicon_weight=lexicon_weight):
+                            lexicon_weight=DEFAULT_WEIGHT if lexicon_weight is None else lexicon_weight):
         turn = {} if p.turn is None else {"turn": p.turn}
         raw = {} if p.raw is None else {"raw": p.raw}
         if as_json:

@@ -183,3 +183,19 @@ def test_14_a_punctuation_mark_outside_the_charset(tmp_path: Path) -> None:
     line = one_line_error(*cli("generate", recipe, "--out", tmp_path / "data"))
     assert f"{recipe}: text: punctuation: marks '!?' are not in text.charset" in line
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("command", [["evaluate", "MODEL", "DATA"], ["predict", "MODEL", "IMAGE"], ["train", "RECIPE", "--data", "DATA", "--out", "RUN"]])
+def test_12_a_tensorflow_command_prints_its_error_line_and_no_start_up_noise(tmp_path: Path, command: list[str]) -> None:
+    # TensorFlow >= 2.19 writes its start-up log lines to the terminal before it reads TF_CPP_MIN_LOG_LEVEL;
+    # only a separate process shows them (the in-process runner never sees file descriptor 2).
+    import os
+    import subprocess
+    import sys
+
+    args = [str(tmp_path / "missing" / a) if a.isupper() else a for a in command]
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    done = subprocess.run([sys.executable, "-m", "synthocr", *args], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and str(tmp_path / "missing") in lines[0], done.stderr

@@ -112,3 +112,10 @@ def test_word_lists_load_in_lower_case_and_bad_ones_are_named(tmp_path: Path) ->
     unusable.write_text("café\nnaïve\n", encoding="utf-8")
     with pytest.raises(UserError, match=r"^--lexicon .*accents.txt: no entry of .*accents.txt can be written with the model's charset$"):
         load_lexicon([str(unusable)], CHARSET)
+
+
+def test_the_command_line_help_names_the_default_weight() -> None:
+    from synthocr.cli.train_cmd import LEXICON_WEIGHT_HELP
+    from synthocr.training.lexicon import DEFAULT_WEIGHT
+
+    assert LEXICON_WEIGHT_HELP.endswith(f"default {DEFAULT_WEIGHT:g} nats")
