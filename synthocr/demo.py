@@ -194,7 +194,10 @@ def _train_stage(options: DemoOptions, recipe: Any, folders: _Folders, clock: _C
                  on_note: Callable[[str], None], train_verbose: int) -> Any:
     """Trains (or continues) crnn-small within the time left; returns the TrainResult."""
     from synthocr.training.charset import Charset
+    from synthocr.training.quiet import quiet_tensorflow
     from synthocr.training.rundir import LAST_CHECKPOINT
+
+    quiet_tensorflow()  # generation's workers are done: TensorFlow may load now, without its start-up lines
     from synthocr.training.train import TrainData, TrainRequest, train
 
     config = _train_config(recipe)

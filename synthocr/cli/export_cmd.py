@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from synthocr.cli.app import app, quiet_tensorflow, user_errors
+from synthocr.cli.app import app, user_errors
+from synthocr.training.quiet import quiet_tensorflow
 
 console = Console(stderr=True)
 

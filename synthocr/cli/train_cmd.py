@@ -10,8 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from synthocr.cli.app import app, quiet_tensorflow, user_errors
+from synthocr.cli.app import app, user_errors
 from synthocr.errors import UserError
+from synthocr.training.quiet import quiet_tensorflow
 from synthocr.predictions import PREDICTIONS_FILE
 
 DESKEW_HELP = ("also read each image turned upright by the angle its edges show (words at up to 45 degrees in an "
