@@ -12,8 +12,8 @@ import typer
 
 from synthocr.cli.app import app, user_errors
 from synthocr.errors import UserError
-from synthocr.training.quiet import quiet_tensorflow
 from synthocr.predictions import PREDICTIONS_FILE
+from synthocr.training.quiet import quiet_tensorflow
 
 DESKEW_HELP = ("also read each image turned upright by the angle its edges show (words at up to 45 degrees in an "
                "upright crop), keeping the more confident reading; twice the forward passes")
@@ -121,9 +121,8 @@ def evaluate(
 
     from synthocr.training.evaluate import EvalRequest
     from synthocr.training.evaluate import evaluate as run_evaluation
-    from synthocr.training.widths import parse_widths
-
     from synthocr.training.lexicon import DEFAULT_WEIGHT
+    from synthocr.training.widths import parse_widths
 
     request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit, parse_widths(widths), deskew,
                           tuple(lexicon or ()), DEFAULT_WEIGHT if lexicon_weight is None else lexicon_weight)

@@ -34,13 +34,13 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
 
     from synthocr.export.runtime import load_any_recognizer as load_recognizer  # Keras, ONNX, TFLite, SavedModel
     from synthocr.sources import tf_readable
-    from synthocr.training.pipeline import preprocess_image
     from synthocr.training.lexicon import load_lexicon
+    from synthocr.training.pipeline import preprocess_image
     from synthocr.training.widths import check_widths, kept_turn, preprocess_at_widths, read_views
 
     recognizer = load_recognizer(model)
     check_widths(widths, recognizer.spec.resize, model)
-    words_to = load_lexicon(lexicon, recognizer.charset, lexicon_weight) if lexicon else None
+    corrector = load_lexicon(lexicon, recognizer.charset, lexicon_weight) if lexicon else None
     for image in images:
         if not image.is_file():
             raise UserError(f"{image}: no such image file")
@@ -57,6 +57,6 @@ def predict(model: str | Path, images: Sequence[Path], beam_width: int = 0, batc
                 raise UserError(f"{image}: not a decodable image (PNG, JPEG, GIF or BMP)") from None
             batch.append(views)
             turns.append(turn)
-        words, kept = read_views(recognizer, tf.stack(batch), beam_width, words_to)
+        words, kept = read_views(recognizer, tf.stack(batch), beam_width, corrector)
         for image, word, view, turn in zip(chunk, words, kept, turns):
             yield Prediction(image, word.text, word.confidence, kept_turn(view, turn, widths) if deskew else None, word.raw)
