@@ -112,7 +112,7 @@ def evaluate(
     allow_charset_mismatch: Annotated[bool, typer.Option(help="score data with characters the model cannot output (as errors)")] = False,
     widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
     deskew: Annotated[bool, typer.Option(help=DESKEW_HELP)] = False,
-    lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP)] = None,
+    lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP, metavar="LIST")] = None,
     lexicon_weight: Annotated[Optional[float], typer.Option(help=LEXICON_WEIGHT_HELP, min=0, show_default=False)] = None,
 ) -> None:
     """Reads every sample, writes one row per sample to a parquet file and prints word accuracy and CER."""
@@ -154,7 +154,7 @@ def predict(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
     widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
     deskew: Annotated[bool, typer.Option(help=DESKEW_HELP)] = False,
-    lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP)] = None,
+    lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP, metavar="LIST")] = None,
     lexicon_weight: Annotated[Optional[float], typer.Option(help=LEXICON_WEIGHT_HELP, min=0, show_default=False)] = None,
 ) -> None:
     """Prints the text and confidence of each image."""
