@@ -139,7 +139,9 @@ def evaluate(
     if result.turned is not None:
         typer.echo(f"deskew: {result.turned} of {s['samples']} readings kept from the image turned upright (column turn)")
     if result.replaced is not None:
-        typer.echo(f"lexicon: {result.replaced} of {s['samples']} readings replaced by a lexicon word (column raw_prediction)")
+        r = result.replaced
+        typer.echo(f"lexicon: {r.count} of {s['samples']} readings replaced by a lexicon word (column raw_prediction): "
+                   f"{r.fixed} now right that were wrong, {r.broken} now wrong that were right (benchmark convention)")
     if result.skipped:
         typer.echo("skipped: " + ", ".join(f"{reason}: {n}" for reason, n in result.skipped.items()))
     typer.echo(f"wrote {result.out}")

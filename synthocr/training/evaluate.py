@@ -21,7 +21,7 @@ from synthocr.dataset import is_dataset_dir, list_shards, read_dataset_info
 from synthocr.dataset.records import Record
 from synthocr.dataset.schema import INFO_CHARSET
 from synthocr.errors import UserError
-from synthocr.metrics import score, summarise
+from synthocr.metrics import benchmark_match, score, summarise
 from synthocr.report.attributes import ATTRIBUTE_COLUMNS, sample_attributes
 from synthocr.sources.labels_tsv import LABELS_FILE, iter_labels_tsv, label_characters, resolve_labels_file
 from synthocr.sources.mjsynth import find_mjsynth_root, iter_mjsynth
@@ -51,6 +51,16 @@ class EvalRequest:
     lexicon_weight: float = DEFAULT_WEIGHT  # nats: a lexicon word's prior over a reading outside the lexicon
 
 
+@dataclass(frozen=True)
+class Replacements:
+    """What a lexicon did to an evaluation: readings replaced, and of those, how many it made right
+    that were wrong and wrong that were right (benchmark convention)."""
+
+    count: int
+    fixed: int
+    broken: int
+
+
 @dataclass
 class EvalResult:
     """The summary printed by the CLI."""
@@ -61,7 +71,7 @@ class EvalResult:
     charset_gaps: str = ""
     kind: str = "dataset"
     turned: int | None = None  # with deskew: readings kept from the turned view
-    replaced: int | None = None  # with a lexicon: readings replaced by a lexicon word
+    replaced: Replacements | None = None  # with a lexicon
 
 
 @dataclass(frozen=True)
@@ -250,5 +260,16 @@ def evaluate(request: EvalRequest, on_progress: ProgressCallback = lambda done, 
     frame.to_parquet(request.out, index=False)
     summary = summarise(frame[schema.TEXT], frame[schema.PREDICTION]) if rows else summarise([], [])
     turned = int((frame[schema.TURN] != 0).sum()) if request.deskew else None
-    replaced = int((frame[schema.RAW_PREDICTION] != frame[schema.PREDICTION]).sum()) if lexicon is not None else None
+    replaced = _replacements(frame) if lexicon is not None else None
     return EvalResult(request.out, summary, dict(skips), gaps, kind, turned, replaced)
+
+
+def _replacements(frame: Any) -> Replacements:
+    """Counts the readings a lexicon replaced and, under the benchmark convention, what it did to them."""
+    if frame.empty:
+        return Replacements(0, 0, 0)
+    changed = frame[frame[schema.RAW_PREDICTION] != frame[schema.PREDICTION]]
+    was_right = [benchmark_match(text, raw) for text, raw in zip(changed[schema.TEXT], changed[schema.RAW_PREDICTION])]
+    is_right = changed[schema.BENCHMARK].tolist()
+    return Replacements(len(changed), sum(now and not before for before, now in zip(was_right, is_right)),
+                        sum(before and not now for before, now in zip(was_right, is_right)))
