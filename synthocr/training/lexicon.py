@@ -71,6 +71,15 @@ def ctc_log_likelihoods(logp: np.ndarray, labels: Sequence[Sequence[int]]) -> np
     return np.logaddexp(last, before)
 
 
+def _caseless(text: str) -> str:
+    """`text` with each character in lower case where that is one character (Turkish 'İ' stays itself).
+
+    >>> _caseless("CafÉ!")
+    'café!'
+    """
+    return "".join(low if len(low := c.lower()) == 1 else c for c in text)
+
+
 def _split_marks(text: str) -> tuple[str, str, str]:
     """(marks before, the word, marks after): the marks are the characters that are not letters or digits.
 
@@ -113,12 +122,12 @@ class Lexicon:
         for word in sorted(self.words):
             self._by_length.setdefault(len(word), []).append(word)
         # Caseless classes: every character of the charset under its lower-case key; column 0 the blank.
-        keys = sorted({c.lower() for c in self.charset.chars})
+        keys = sorted(set(_caseless(self.charset.chars)))
         self._column = {key: i + 1 for i, key in enumerate(keys)}
         self._fold = np.zeros((self.charset.num_classes, len(keys) + 1))
         self._fold[BLANK, 0] = 1.0
         for i, c in enumerate(self.charset.chars):
-            self._fold[i + 1, self._column[c.lower()]] = 1.0
+            self._fold[i + 1, self._column[_caseless(c)]] = 1.0
 
     def correct(self, logits: np.ndarray, readings: Sequence[Decoded]) -> list[Decoded]:
         """The readings of a batch, each replaced by a lexicon word where one is likely enough (its `raw`
@@ -127,13 +136,13 @@ class Lexicon:
 
     def _correct_one(self, logits: np.ndarray, reading: Decoded) -> Decoded:
         before, core, after = _split_marks(reading.text)
-        folded = core.lower()
+        folded = _caseless(core)
         if len(core) < 2 or not any(c.isalpha() for c in core) or folded in self.words:
             return reading
         candidates = self._near(folded)
         if not candidates:
             return reading
-        texts = [before.lower() + w + after.lower() for w in [folded, *candidates]]
+        texts = [_caseless(before) + w + _caseless(after) for w in [folded, *candidates]]
         logp = np.log(np.maximum(np.exp(log_softmax(logits)) @ self._fold, 1e-30))
         scores = ctc_log_likelihoods(logp, [[self._column[c] for c in text] for text in texts])
         best = int(np.argmax(scores[1:])) + 1
@@ -163,14 +172,14 @@ def load_lexicon(specs: Sequence[str], charset: Charset, weight: float = DEFAULT
     unreadable list, and one with no word the model can write."""
     from synthocr.synth.text import read_entries, word_list_path
 
-    keys = {c.lower() for c in charset.chars}
+    keys = set(_caseless(charset.chars))
     words: set[str] = set()
     for spec in specs:
         path = word_list_path(spec)
         entries = read_entries(path, f"{where} {spec}")
-        usable = {e.lower() for e in entries if set(e.lower()) <= keys}
+        usable = {folded for folded in map(_caseless, entries) if set(folded) <= keys}
         if not usable:
-            raise UserError(f"{where} {spec}: no entry of {path} can be written with the model's charset", params=("lexicon",))
+            raise UserError(f"{where} {spec}: no entry of {path} can be written with the model's charset")
         words |= usable
     return Lexicon(frozenset(words), charset, weight)
 

@@ -119,3 +119,17 @@ def test_the_command_line_help_names_the_default_weight() -> None:
     from synthocr.training.lexicon import DEFAULT_WEIGHT
 
     assert LEXICON_WEIGHT_HELP.endswith(f"default {DEFAULT_WEIGHT:g} nats")
+
+
+def test_a_capital_whose_lower_case_is_two_characters_is_its_own_class(tmp_path: Path) -> None:
+    charset = Charset("abcİ")  # 'İ'.lower() is 'i' and a combining dot: 'İ' stays a class of its own
+    logits = np.log(np.full((6, charset.num_classes), 1e-6))
+    for t, (character, p) in enumerate(zip("İbc", (0.6, 0.97, 0.97))):
+        logits[2 * t, charset.encode(character)[0]] = np.log(p)
+        logits[2 * t + 1, 0] = 0.0
+    logits[0, charset.encode("a")[0]] = np.log(0.35)
+    words = tmp_path / "words.txt"
+    words.write_text("ABC\nİİ\n", encoding="utf-8")
+    lexicon = load_lexicon([str(words)], charset)
+    assert lexicon.words == {"abc", "İİ"}
+    assert _read(lexicon, logits).text == "abc"  # title case would need an 'A' the charset lacks
