@@ -121,6 +121,7 @@ class Lexicon:
         self._by_length: dict[int, list[str]] = {}
         for word in sorted(self.words):
             self._by_length.setdefault(len(word), []).append(word)
+        self._chars = set(self.charset.chars)
         # Caseless classes: every character of the charset under its lower-case key; column 0 the blank.
         keys = sorted(set(_caseless(self.charset.chars)))
         self._column = {key: i + 1 for i, key in enumerate(keys)}
@@ -162,8 +163,7 @@ class Lexicon:
 
     def _expressible(self, text: str) -> str:
         """`text` in characters the model has: a letter whose case the charset lacks takes the other case."""
-        chars = set(self.charset.chars)
-        return "".join(c if c in chars else c.swapcase() for c in text)
+        return "".join(c if c in self._chars else c.swapcase() for c in text)
 
 
 def load_lexicon(specs: Sequence[str], charset: Charset, weight: float = DEFAULT_WEIGHT, where: str = "--lexicon") -> Lexicon:
