@@ -75,17 +75,20 @@ def dataset_for(recipe: Any, count: int, work: Path, workers: int, label: str) -
     return out
 
 
-def trained(recipe: Any, data: Path, steps: int, work: Path, label: str) -> Path:
-    """model.keras trained for `steps` steps on `data` with the demo's schedule (reused if done)."""
+def trained(recipe: Any, data: Path, steps: int, work: Path, label: str, model: str | None = None) -> Path:
+    """model.keras trained for `steps` steps on `data` with the demo's schedule (reused if done); `model`
+    replaces the demo's crnn-small (the same schedule, another architecture)."""
     from synthocr.demo import _train_config
     from synthocr.training.train import TrainData, TrainRequest, train
 
     config = _train_config(recipe)
+    if model is not None:
+        config = config.with_overrides(where="--model", model=model)
     run = work / f"run-{data.name}-{steps}{_train_suffix(config)}"
     if (run / "model.keras").is_file():
         print(f"[{label}] run {run} (reused)", flush=True)
         return run / "model.keras"
-    print(f"[{label}] training crnn-small for {steps} steps into {run}", flush=True)
+    print(f"[{label}] training {config.model} for {steps} steps into {run}", flush=True)
     resume = (run / "checkpoints" / "last.keras").is_file()
     result = train(TrainRequest(config=config, data=(TrainData(data),), run_dir=run, max_steps=steps,
                                 schedule_steps=steps, epochs_limited=False, resume=resume, verbose=2),
