@@ -62,7 +62,7 @@ def main() -> None:
         recipe = load_recipe(path)
         label = path.stem
         data = dataset_for(recipe, args.count, args.work, args.workers, label)
-        model = trained(recipe, data, args.steps, args.work, label, None if args.model == "crnn-small" else args.model)
+        model = trained(recipe, data, args.steps, args.work, label, args.model)
         readings = [((1.0,), False), *([(widths, False)] if widths != (1.0,) else [])]
         if args.deskew:
             readings += [((1.0,), True), *([(widths, True)] if widths != (1.0,) else [])]
