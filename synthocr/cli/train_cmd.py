@@ -24,6 +24,20 @@ LEXICON_WEIGHT_HELP = ("nats a lexicon word is favoured by over a reading outsid
 WIDTHS_HELP = ("width factors to read each image at, keeping the most confident reading (one forward pass each), "
                "e.g. 0.8,0.9,1,1.15,1.3; 1: as trained")
 
+# The reading options `evaluate` and `predict` share.
+ModelArg = Annotated[Path, typer.Argument(help="model.keras or its run directory")]
+BeamWidth = Annotated[int, typer.Option(help="0: greedy; else CTC beam search of this width", min=0)]
+Widths = Annotated[str, typer.Option(help=WIDTHS_HELP)]
+Deskew = Annotated[bool, typer.Option(help=DESKEW_HELP)]
+Lexicon = Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP, metavar="LIST")]
+LexiconWeight = Annotated[Optional[float], typer.Option(help=LEXICON_WEIGHT_HELP, min=0, show_default=False)]
+
+
+def _lexicon_weight(value: float | None) -> float:
+    from synthocr.training.lexicon import DEFAULT_WEIGHT
+
+    return DEFAULT_WEIGHT if value is None else value
+
 
 class SelectBy(str, Enum):
     real = "real"
@@ -102,18 +116,18 @@ def train(
 @app.command()
 @user_errors
 def evaluate(
-    model: Annotated[Path, typer.Argument(help="model.keras or its run directory")],
+    model: ModelArg,
     data: Annotated[Path, typer.Argument(help="a synthocr dataset dir, a labels.tsv or an MJSynth root")],
     out: Annotated[Path, typer.Option("--out", help=f"{PREDICTIONS_FILE} to write")] = Path(PREDICTIONS_FILE),
     split: Annotated[str, typer.Option(help="split of a dataset or MJSynth root")] = "test",
-    beam_width: Annotated[int, typer.Option(help="0: greedy; else CTC beam search of this width", min=0)] = 0,
+    beam_width: BeamWidth = 0,
     batch_size: Annotated[int, typer.Option(help="images per inference batch", min=1)] = 128,
     limit: Annotated[Optional[int], typer.Option(help="evaluate at most this many samples", min=1)] = None,
     allow_charset_mismatch: Annotated[bool, typer.Option(help="score data with characters the model cannot output (as errors)")] = False,
-    widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
-    deskew: Annotated[bool, typer.Option(help=DESKEW_HELP)] = False,
-    lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP, metavar="LIST")] = None,
-    lexicon_weight: Annotated[Optional[float], typer.Option(help=LEXICON_WEIGHT_HELP, min=0, show_default=False)] = None,
+    widths: Widths = "1",
+    deskew: Deskew = False,
+    lexicon: Lexicon = None,
+    lexicon_weight: LexiconWeight = None,
 ) -> None:
     """Reads every sample, writes one row per sample to a parquet file and prints word accuracy and CER."""
     quiet_tensorflow()
@@ -121,11 +135,10 @@ def evaluate(
 
     from synthocr.training.evaluate import EvalRequest
     from synthocr.training.evaluate import evaluate as run_evaluation
-    from synthocr.training.lexicon import DEFAULT_WEIGHT
     from synthocr.training.widths import parse_widths
 
     request = EvalRequest(model, data, out, split, beam_width, batch_size, allow_charset_mismatch, limit, parse_widths(widths), deskew,
-                          tuple(lexicon or ()), DEFAULT_WEIGHT if lexicon_weight is None else lexicon_weight)
+                          tuple(lexicon or ()), _lexicon_weight(lexicon_weight))
     with Progress(TextColumn("evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
         task = bar.add_task("evaluate", total=None)
         result = run_evaluation(request, on_progress=lambda done, total: bar.update(task, completed=done, total=total))
@@ -150,23 +163,22 @@ def evaluate(
 @app.command()
 @user_errors
 def predict(
-    model: Annotated[Path, typer.Argument(help="model.keras or its run directory")],
+    model: ModelArg,
     images: Annotated[list[Path], typer.Argument(help="image files")],
-    beam_width: Annotated[int, typer.Option(help="0: greedy; else CTC beam search of this width", min=0)] = 0,
+    beam_width: BeamWidth = 0,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
-    widths: Annotated[str, typer.Option(help=WIDTHS_HELP)] = "1",
-    deskew: Annotated[bool, typer.Option(help=DESKEW_HELP)] = False,
-    lexicon: Annotated[Optional[list[str]], typer.Option(help=LEXICON_HELP, metavar="LIST")] = None,
-    lexicon_weight: Annotated[Optional[float], typer.Option(help=LEXICON_WEIGHT_HELP, min=0, show_default=False)] = None,
+    widths: Widths = "1",
+    deskew: Deskew = False,
+    lexicon: Lexicon = None,
+    lexicon_weight: LexiconWeight = None,
 ) -> None:
     """Prints the text and confidence of each image."""
     quiet_tensorflow()
-    from synthocr.training.lexicon import DEFAULT_WEIGHT
     from synthocr.training.predict import predict as run_prediction
     from synthocr.training.widths import parse_widths
 
     for p in run_prediction(model, images, beam_width, widths=parse_widths(widths), deskew=deskew, lexicon=tuple(lexicon or ()),
-                            lexicon_weight=DEFAULT_WEIGHT if lexicon_weight is None else lexicon_weight):
+                            lexicon_weight=_lexicon_weight(lexicon_weight)):
         turn = {} if p.turn is None else {"turn": p.turn}
         raw = {} if p.raw is None else {"raw": p.raw}
         if as_json:
