@@ -1,8 +1,9 @@
 """What bench_real.py and bench_loop.py share: realdev sets, cached datasets and runs, real scores.
 
-Datasets are cached under the work folder by recipe digest and count, runs by dataset and
-steps: running a benchmark again reuses what it has (a recipe changed in any way that changes
-the bytes gets a new dataset). Training is `synthocr demo`'s: crnn-small, batches of 64, the
+Datasets are cached under the work folder by a digest of the recipe and of the files it reads
+(fonts, backgrounds, word lists) and by count, runs by dataset and steps: running a benchmark
+again reuses what it has (a recipe or a bundled font changed in any way that changes the bytes
+gets a new dataset, and so a new run). Training is `synthocr demo`'s: crnn-small, batches of 64, the
 demo's learning rate and warm-up, the cosine schedule ending at the step budget.
 """
 
@@ -59,12 +60,23 @@ def with_demo_splits(recipe: Any, count: int) -> Any:
     return recipe.model_copy(update={"splits": recipe.splits.model_copy(update=demo_splits(count))})
 
 
+def data_digest(recipe: Any) -> str:
+    """Ten hex digits that change with the recipe's bytes or with any file it reads: the recipe's
+    own digest covers the paths, not what lies at them (a font added to fonts/)."""
+    import hashlib
+
+    from synthocr.dataset.run_info import input_digests
+
+    text = json.dumps([recipe.digest(), input_digests(recipe)], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
 def dataset_for(recipe: Any, count: int, work: Path, workers: int, label: str) -> Path:
     """The dataset of `recipe` with the demo's splits of `count`, generated once under `work`."""
     from synthocr.dataset.generate import GenerateOptions, generate
 
     recipe = with_demo_splits(recipe, count)
-    digest = recipe.digest()[:10]
+    digest = data_digest(recipe)
     out = work / f"data-{label}-{digest}-{count}"
     same = sorted(work.glob(f"data-*-{digest}-{count}"))  # the same data under another recipe file's name
     if not out.exists() and same:
