@@ -24,7 +24,7 @@ LEXICON_WEIGHT_HELP = ("nats a lexicon word is favoured by over a reading outsid
 WIDTHS_HELP = ("width factors to read each image at, keeping the most confident reading (one forward pass each), "
                "e.g. 0.8,0.9,1,1.15,1.3; 1: as trained")
 
-# The reading options `evaluate` and `predict` share.
+# The model argument and the reading options `evaluate` and `predict` share.
 ModelArg = Annotated[Path, typer.Argument(help="model.keras or its run directory")]
 BeamWidth = Annotated[int, typer.Option(help="0: greedy; else CTC beam search of this width", min=0)]
 Widths = Annotated[str, typer.Option(help=WIDTHS_HELP)]
